@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "ATCrypto", dependencies: ["IPLD", "CSecp256k1",
                                                  .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/ATCrypto"),
-        .target(name: "Repo", dependencies: ["Syntax", "IPLD", "ATCrypto"], path: "Sources/Shared/Repo"),
+        .target(name: "Repo", dependencies: ["Syntax", "IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/Shared/Repo"),
 
         // Services: one library each; they meet only through IPC.
         .target(name: "Gateway", dependencies: ["Syntax"], path: "Sources/Gateway"),
