@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The one PDSwift executable: every process of the PDS and the operator tools.
+@main
+struct PDSCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pds",
+        abstract: "PDSwift, an AT Protocol Personal Data Server.",
+        subcommands: [RepoCommand.self])
+}
