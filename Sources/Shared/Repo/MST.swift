@@ -11,9 +11,12 @@ public final class MST {
     /// The root node's CID (the empty node's CID for an empty tree).
     public private(set) var root: CID
     /// Decoded nodes, so walking a path does not re-decode hot nodes.
-    private var cache: [CID: MSTNode] = [:]
+    public let cache: MSTNodeCache
     /// When set, every node read from the store is recorded (proofs, inversion).
     var readLog: Set<CID>? = nil
+    /// When set, nodes this tree creates before ever reading them are recorded: reads of
+    /// those are of the operation's own making, not of the tree it started from.
+    var saveLog: Set<CID>? = nil
     /// When set, deletions also read the subtree next to the removed key, the way the
     /// reference relay (indigo) does to prove the key's absence; see ``proveAbsence(of:in:)``.
     var provesDeletions = false
@@ -22,28 +25,39 @@ public final class MST {
     public static let emptyRoot: CID = CID.compute(.dagCBOR, of: MSTNode.empty.encode())
 
     /// An empty tree.
-    public init(store: any BlockStore) throws(RepoError) {
+    public init(store: any BlockStore, cache: MSTNodeCache = MSTNodeCache()) throws(RepoError) {
         self.store = store
+        self.cache = cache
         self.root = MST.emptyRoot
         try store.put(MST.emptyRoot, MSTNode.empty.encode())
     }
 
     /// The tree whose root node is `root`.
-    public init(root: CID, store: any BlockStore) {
+    ///
+    /// Trees over the same store may share a `cache`.
+    public init(root: CID, store: any BlockStore, cache: MSTNodeCache = MSTNodeCache()) {
         self.store = store
+        self.cache = cache
         self.root = root
     }
+
+    /// Records a node this tree made, unless it was read before (see ``saveLog``).
+    private func noteCreated(_ cid: CID) {
+        if saveLog != nil, readLog?.contains(cid) != true { saveLog!.insert(cid) }
+    }
+
+    /// Points the tree at another root (bulk builds).
+    func replaceRoot(_ cid: CID) { root = cid }
 
     // MARK: Nodes
 
     /// Loads and decodes a node.
     public func node(_ cid: CID) throws(RepoError) -> MSTNode {
         readLog?.insert(cid)
-        if let n = cache[cid] { return n }
+        if let n = cache.get(cid) { return n }
         guard let bytes = try store.block(cid) else { throw .missingBlock(cid) }
         let n = try MSTNode.decode(bytes)
-        if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
-        cache[cid] = n
+        cache.insert(cid, n)
         return n
     }
 
@@ -52,9 +66,10 @@ public final class MST {
         if n.isEmpty { return nil }
         let bytes = n.encode()
         let cid = CID.compute(.dagCBOR, of: bytes)
-        if cache[cid] == nil {
+        noteCreated(cid)
+        if cache.get(cid) == nil {
             try store.put(cid, bytes)
-            cache[cid] = n
+            cache.insert(cid, n)
         }
         return cid
     }
@@ -163,6 +178,7 @@ public final class MST {
             root = c
         } else {
             try store.put(MST.emptyRoot, MSTNode.empty.encode())
+            noteCreated(MST.emptyRoot)
             root = MST.emptyRoot
         }
         return true

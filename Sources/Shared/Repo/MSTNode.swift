@@ -73,6 +73,7 @@ public struct MSTNode: Sendable, Hashable {
 
     /// Decodes a node, rebuilding full keys from the prefix compression.
     public static func decode(_ bytes: [UInt8]) throws(RepoError) -> MSTNode {
+        if let node = MSTNodeDecoding.fastDecode(bytes) { return node }
         let value: DataValue
         do { value = try DAGCBOR.decode(bytes) } catch { throw .data(error) }
         guard case .map(let map) = value else { throw .malformed("MST node is not a map") }

@@ -38,12 +38,13 @@ extension MST {
     /// relay opens to prove its absence: what a firehose `#commit` carries.
     public func inductiveProofNodes(for ops: [RecordOp], provingDeletions: Bool = false) throws(RepoError) -> Set<CID> {
         let overlay = OverlayBlockStore(base: store)
-        let scratch = MST(root: root, store: overlay)
+        let scratch = MST(root: root, store: overlay, cache: MSTNodeCache(parent: cache))
         scratch.readLog = []
+        scratch.saveLog = []
         scratch.provesDeletions = provingDeletions
         // Reads of nodes the inversion itself created are not part of the proof.
         try scratch.invert(ops)
-        return scratch.readLog!.filter { !overlay.isLocal($0) }
+        return scratch.readLog!.subtracting(scratch.saveLog!)
     }
 
     /// Undoes `ops` on this tree, in reverse order: creates are deleted, updates reverted,

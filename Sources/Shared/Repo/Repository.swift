@@ -58,7 +58,7 @@ public final class Repository {
     public func apply(_ writes: [RecordWrite], key: any SigningKey, rev: String) throws(RepoError) -> CommitResult {
         guard rev > commit.rev else { throw .malformed("rev \(rev) does not follow \(commit.rev)") }
         let before = tree
-        let working = MST(root: tree.root, store: store)
+        let working = MST(root: tree.root, store: store, cache: tree.cache)
         var recordBlocks: [(CID, [UInt8])] = []
         for write in writes {
             let path = write.path
