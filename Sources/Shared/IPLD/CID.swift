@@ -1,4 +1,9 @@
 import Crypto
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A content identifier: CIDv1 (or v0 where the specs allow parsing it) over a multihash.
 ///
@@ -33,6 +38,28 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// A CIDv1 sha2-256 of `data` with the given codec.
+    ///
+    /// Concrete overloads for the common cases: a generic call across modules is not
+    /// specialised, and hashing is on every write's hot path.
+    public static func compute(_ codec: Codec, of data: [UInt8]) -> CID {
+        data.withUnsafeBytes { compute(codec, of: $0) }
+    }
+
+    /// A CIDv1 sha2-256 of the bytes in `buffer`.
+    public static func compute(_ codec: Codec, of buffer: UnsafeRawBufferPointer) -> CID {
+        let digest = SHA256.hash(data: buffer)
+        return digest.withUnsafeBytes { d in
+            var b = [UInt8](repeating: 0, count: 36)
+            b[0] = 1
+            b[1] = UInt8(codec.rawValue)
+            b[2] = 0x12
+            b[3] = 32
+            for i in 0..<32 { b[4 + i] = d[i] }
+            return CID(bytes: b, version: 1, codec: codec.rawValue, hashCode: CID.sha256Code, digestOffset: 4)
+        }
+    }
+
+    /// A CIDv1 sha2-256 of `data` with the given codec.
     public static func compute<C: Collection>(_ codec: Codec, of data: C) -> CID where C.Element == UInt8 {
         let digest: SHA256.Digest
         if let d = data.withContiguousStorageIfAvailable({ SHA256.hash(data: UnsafeRawBufferPointer($0)) }) {
@@ -57,6 +84,23 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.codec = codec.rawValue
         self.hashCode = CID.sha256Code
         self.digestOffset = b.count - 32
+    }
+
+    /// Parses a binary CID that spans all of `buffer` (the concrete, fast path).
+    public init(bytes buffer: UnsafeBufferPointer<UInt8>) throws(IPLDError) {
+        // The common atproto shape: v1, one-byte codec, sha2-256, 32-byte digest.
+        if buffer.count == 36, buffer[0] == 1, buffer[1] < 0x80, buffer[2] == 0x12, buffer[3] == 32 {
+            self.init(bytes: Array(buffer), version: 1, codec: UInt64(buffer[1]), hashCode: CID.sha256Code, digestOffset: 4)
+            return
+        }
+        let (cid, length) = try CID.parsePrefix(buffer, at: 0)
+        guard length == buffer.count else { throw IPLDError(.cid, "trailing bytes after CID") }
+        self = cid
+    }
+
+    /// Parses a binary CID that spans all of `bytes`.
+    public init(bytes array: [UInt8]) throws(IPLDError) {
+        self = try array.withUnsafeBufferPointer { (buf) throws(IPLDError) -> CID in try CID(bytes: buf) }
     }
 
     /// Parses a binary CID that spans all of `bytes`.
@@ -135,8 +179,16 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
 
-    public static func == (lhs: CID, rhs: CID) -> Bool { lhs.bytes == rhs.bytes }
-    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+    public static func == (lhs: CID, rhs: CID) -> Bool {
+        // memcmp over the raw bytes: element-wise Array equality dominated block lookups.
+        lhs.bytes.count == rhs.bytes.count && !lhs.bytes.isEmpty && lhs.bytes.withUnsafeBytes { a in
+            rhs.bytes.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+        }
+    }
+    public func hash(into hasher: inout Hasher) {
+        // Raw bytes in one call: element-wise combining is a hot spot in block-store lookups.
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }
 
 extension CID: Codable {

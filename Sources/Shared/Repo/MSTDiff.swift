@@ -41,7 +41,9 @@ public struct MSTDiff: Sendable {
         frontierA[layerA, default: []].insert(old.root)
         frontierB[layerB, default: []].insert(new.root)
         var created = Set<CID>(), deleted = Set<CID>()
-        var leavesA: [[UInt8]: CID] = [:], leavesB: [[UInt8]: CID] = [:]
+        // Leaves of the nodes only one side has; sorted and merged below (cheaper than
+        // hashing byte-array keys).
+        var leavesA: [(key: [UInt8], value: CID)] = [], leavesB: [(key: [UInt8], value: CID)] = []
         var layer = max(layerA, layerB)
         while layer >= 0 {
             let a = frontierA[layer] ?? [], b = frontierB[layer] ?? []
@@ -50,7 +52,7 @@ public struct MSTDiff: Sendable {
                 let n = try old.node(cid)
                 if let l = n.left { frontierA[layer - 1, default: []].insert(l) }
                 for e in n.entries {
-                    leavesA[e.key] = e.value
+                    leavesA.append((e.key, e.value))
                     if let r = e.right { frontierA[layer - 1, default: []].insert(r) }
                 }
             }
@@ -59,20 +61,31 @@ public struct MSTDiff: Sendable {
                 let n = try new.node(cid)
                 if let l = n.left { frontierB[layer - 1, default: []].insert(l) }
                 for e in n.entries {
-                    leavesB[e.key] = e.value
+                    leavesB.append((e.key, e.value))
                     if let r = e.right { frontierB[layer - 1, default: []].insert(r) }
                 }
             }
             layer -= 1
         }
+        leavesA.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        leavesB.sort { $0.key.lexicographicallyPrecedes($1.key) }
         var ops = [RecordOp]()
-        for (k, v) in leavesB where leavesA[k] != v {
-            ops.append(RecordOp(path: String(decoding: k, as: UTF8.self), old: leavesA[k], new: v))
+        var i = 0, j = 0
+        while i < leavesA.count || j < leavesB.count {
+            if j == leavesB.count || (i < leavesA.count && leavesA[i].key.lexicographicallyPrecedes(leavesB[j].key)) {
+                ops.append(RecordOp(path: String(decoding: leavesA[i].key, as: UTF8.self), old: leavesA[i].value, new: nil))
+                i += 1
+            } else if i == leavesA.count || leavesB[j].key.lexicographicallyPrecedes(leavesA[i].key) {
+                ops.append(RecordOp(path: String(decoding: leavesB[j].key, as: UTF8.self), old: nil, new: leavesB[j].value))
+                j += 1
+            } else {
+                if leavesA[i].value != leavesB[j].value {
+                    ops.append(RecordOp(path: String(decoding: leavesB[j].key, as: UTF8.self), old: leavesA[i].value, new: leavesB[j].value))
+                }
+                i += 1
+                j += 1
+            }
         }
-        for (k, v) in leavesA where leavesB[k] == nil {
-            ops.append(RecordOp(path: String(decoding: k, as: UTF8.self), old: v, new: nil))
-        }
-        ops.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         // An empty tree's root node is shared bookkeeping, not content.
         if old.root == MST.emptyRoot && new.root != MST.emptyRoot { deleted.insert(old.root) }
         return MSTDiff(ops: ops, createdNodes: created, deletedNodes: deleted)

@@ -18,31 +18,26 @@ public enum RepoExport {
         try writer.flush()
     }
 
-    /// Writes an MST (nodes and the records they point to) depth first.
+    /// Writes an MST (nodes and the records they point to) depth first: a node, then for
+    /// each slot its left subtree and its record. Recursion depth is the tree's height.
     static func writeTree(_ root: CID, store: any BlockStore, include: (CID) -> Bool, writer: inout CARWriter) throws {
-        // An explicit stack: the order is node, then for each slot its subtree and record.
-        enum Step { case node(CID), record(CID) }
-        var stack: [Step] = [.node(root)]
         var seenRecords = Set<CID>()
-        while let step = stack.popLast() {
-            switch step {
-            case .node(let cid):
-                guard let bytes = try store.block(cid) else { throw RepoError.missingBlock(cid) }
-                if include(cid) { try writer.write(cid: cid, bytes: bytes) }
-                let node = try MSTNode.decode(bytes)
-                var steps: [Step] = []
-                if let l = node.left { steps.append(.node(l)) }
-                for e in node.entries {
-                    steps.append(.record(e.value))
-                    if let r = e.right { steps.append(.node(r)) }
-                }
-                stack.append(contentsOf: steps.reversed())
-            case .record(let cid):
-                // The same record bytes can sit under two keys; a CAR holds each block once.
-                guard seenRecords.insert(cid).inserted else { continue }
-                guard let bytes = try store.block(cid) else { throw RepoError.missingBlock(cid) }
-                if include(cid) { try writer.write(cid: cid, bytes: bytes) }
+        try writeNode(root, store: store, include: include, writer: &writer, seenRecords: &seenRecords)
+    }
+
+    private static func writeNode(_ cid: CID, store: any BlockStore, include: (CID) -> Bool,
+                                  writer: inout CARWriter, seenRecords: inout Set<CID>) throws {
+        guard let bytes = try store.block(cid) else { throw RepoError.missingBlock(cid) }
+        if include(cid) { try writer.write(cid: cid, bytes: bytes) }
+        let node = try MSTNode.decode(bytes)
+        if let l = node.left { try writeNode(l, store: store, include: include, writer: &writer, seenRecords: &seenRecords) }
+        for e in node.entries {
+            // The same record bytes can sit under two keys; a CAR holds each block once.
+            if seenRecords.insert(e.value).inserted {
+                guard let record = try store.block(e.value) else { throw RepoError.missingBlock(e.value) }
+                if include(e.value) { try writer.write(cid: e.value, bytes: record) }
             }
+            if let r = e.right { try writeNode(r, store: store, include: include, writer: &writer, seenRecords: &seenRecords) }
         }
     }
 
