@@ -39,7 +39,10 @@ let package = Package(
 
         // Services: one library each; they meet only through IPC.
         .target(name: "Gateway", dependencies: ["Syntax"], path: "Sources/Gateway"),
-        .target(name: "RepoService", dependencies: ["Repo"], path: "Sources/RepoService"),
+        .target(name: "RepoService", dependencies: ["Repo", "Syntax", "IPLD", "ATCrypto",
+                                                    .product(name: "Crypto", package: "swift-crypto"),
+                                                    .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Sources/RepoService"),
         .target(name: "FirehoseService", dependencies: ["Repo"], path: "Sources/FirehoseService"),
         .target(name: "BlobService", dependencies: ["IPLD"], path: "Sources/BlobService"),
         .target(name: "AuthService", dependencies: ["Syntax", "ATCrypto"], path: "Sources/AuthService"),
@@ -58,5 +61,6 @@ let package = Package(
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "TestSupport"]),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
+        .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
     ]
 )

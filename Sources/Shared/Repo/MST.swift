@@ -67,10 +67,10 @@ public final class MST {
         let bytes = n.encode()
         let cid = CID.compute(.dagCBOR, of: bytes)
         noteCreated(cid)
-        if cache.get(cid) == nil {
-            try store.put(cid, bytes)
-            cache.insert(cid, n)
-        }
+        // Always hand the block to the store, even when cached: a cache may outlive a
+        // rolled-back transaction, and a write must stage every node it makes.
+        try store.put(cid, bytes)
+        if cache.get(cid) == nil { cache.insert(cid, n) }
         return cid
     }
 

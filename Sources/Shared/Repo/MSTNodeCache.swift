@@ -1,13 +1,14 @@
 import IPLD
+import Synchronization
 
 /// Decoded MST nodes by CID, shared by the trees that work on one block store so a
 /// repo's hot path nodes are decoded once, not once per write.
 ///
-/// An entry means the node is in the store the cache belongs to; a child cache (for a
+/// Nodes are content-addressed, so an entry is right for any store; a child cache (for a
 /// scratch tree over an overlay) reads through to its parent but records its own nodes
-/// separately. Not thread-safe: used under the repo's write serialisation.
-public final class MSTNodeCache {
-    private var nodes: [CID: MSTNode] = [:]
+/// separately. Thread-safe: a repo's cache outlives the individual writes that use it.
+public final class MSTNodeCache: Sendable {
+    private let nodes: Mutex<[CID: MSTNode]> = Mutex([:])
     private let parent: MSTNodeCache?
     private let capacity: Int
 
@@ -18,10 +19,13 @@ public final class MSTNodeCache {
         self.parent = parent
     }
 
-    func get(_ cid: CID) -> MSTNode? { nodes[cid] ?? parent?.get(cid) }
+    func get(_ cid: CID) -> MSTNode? { nodes.withLock { $0[cid] } ?? parent?.get(cid) }
 
     func insert(_ cid: CID, _ node: MSTNode) {
-        if nodes.count >= capacity { nodes.removeAll(keepingCapacity: true) }
-        nodes[cid] = node
+        let capacity = self.capacity
+        nodes.withLock {
+            if $0.count >= capacity { $0.removeAll(keepingCapacity: true) }
+            $0[cid] = node
+        }
     }
 }

@@ -14,8 +14,9 @@ public final class Repository {
     /// The record tree at the current commit.
     public private(set) var tree: MST
 
-    /// Opens the repo whose head is `commitCID`.
-    public init(did: String, head commitCID: CID, store: any BlockStore) throws(RepoError) {
+    /// Opens the repo whose head is `commitCID`; `cache` may be shared across opens of the
+    /// same store.
+    public init(did: String, head commitCID: CID, store: any BlockStore, cache: MSTNodeCache = MSTNodeCache()) throws(RepoError) {
         guard let bytes = try store.block(commitCID) else { throw .missingBlock(commitCID) }
         let commit = try Commit.decode(bytes)
         guard commit.did == did else { throw .malformed("commit is for \(commit.did), not \(did)") }
@@ -23,7 +24,7 @@ public final class Repository {
         self.store = store
         self.commit = commit
         self.commitCID = commitCID
-        self.tree = MST(root: commit.data, store: store)
+        self.tree = MST(root: commit.data, store: store, cache: cache)
     }
 
     /// Creates an empty repo with its first signed commit.

@@ -1,0 +1,132 @@
+import ATCrypto
+import Foundation
+import GRDB
+import IPLD
+import Repo
+import Synchronization
+import Syntax
+
+/// One account's repository store: its own SQLite file (WAL) holding blocks, the record
+/// index, blob references, preferences and the firehose outbox.
+///
+/// Writes are serialised by the database's single writer; reads run beside them. Each write
+/// is one transaction: the records, the new MST blocks, the signed commit, the head and the
+/// outbox event commit together or not at all.
+public final class ActorStore: Sendable {
+    public let did: String
+    let pool: DatabasePool
+    /// Decoded MST nodes of this repo. Only touched inside the write transaction.
+    private let nodeCache = MSTNodeCache(capacity: 20_000)
+
+    /// Opens (creating tables if needed) the store at `path`.
+    public init(did: String, path: String, options: SQLiteOptions = SQLiteOptions()) throws {
+        self.did = did
+        pool = try DatabasePool(path: path, configuration: options.configuration)
+        try ActorStoreSchema.migrator.migrate(pool)
+    }
+
+    /// The current head, or nil for a store with no repo yet.
+    public func head() throws -> (cid: CID, rev: String)? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT cid, rev FROM repo_root WHERE did = ?", arguments: [did]) else { return nil }
+            return (try CID(string: row["cid"]), row["rev"])
+        }
+    }
+
+    /// Creates the repo with its first (empty) signed commit.
+    public func createRepo(key: any SigningKey, rev: String) async throws -> CommitResult {
+        try await pool.write { [did] db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM repo_root") == 0 else {
+                throw RepoServiceError.invalidRequest("repo already exists for \(did)")
+            }
+            let blocks = SQLiteBlockStore(db)
+            let (_, result) = try Repository.create(did: did, key: key, rev: rev, store: blocks)
+            try ActorStore.persist(result, did: did, recordValues: [:], db: db)
+            return result
+        }
+    }
+
+    /// Applies writes atomically: one commit, signed with `key`, at a fresh `rev`.
+    /// `swapCommit` must match the current head when given.
+    public func applyWrites(_ writes: [RecordWrite], swapCommit: CID? = nil, swapRecords: [String: CID?] = [:],
+                            key: any SigningKey, clock: TIDClock) async throws -> CommitResult {
+        try await pool.write { [did, nodeCache] db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT cid, rev FROM repo_root WHERE did = ?", arguments: [did]) else {
+                throw RepoServiceError.repoNotFound(did)
+            }
+            let head = try CID(string: row["cid"])
+            if let swapCommit, swapCommit != head {
+                throw RepoServiceError.invalidSwap("Commit was at \(head)")
+            }
+            let blocks = SQLiteBlockStore(db)
+            do {
+                let cache = nodeCache
+                let repo = try Repository(did: did, head: head, store: blocks, cache: cache)
+                for (path, expected) in swapRecords {
+                    let current = try repo.recordCID(path)
+                    if current != expected {
+                        throw RepoServiceError.invalidSwap("Record was at \(current?.string ?? "null")")
+                    }
+                }
+                let result: CommitResult
+                do {
+                    result = try repo.apply(writes, key: key, rev: ActorStore.nextRev(after: row["rev"], clock: clock))
+                } catch let e as RepoError {
+                    switch e {
+                    case .malformed(let m) where m.hasPrefix("no record"): throw RepoServiceError.recordNotFound(m)
+                    case .malformed(let m) where m.hasPrefix("record already exists"): throw RepoServiceError.invalidRequest(m)
+                    default: throw e
+                    }
+                }
+                var values: [String: DataValue] = [:]
+                for w in writes {
+                    if case .create(let p, let v) = w { values[p] = v }
+                    if case .update(let p, let v) = w { values[p] = v }
+                }
+                try ActorStore.persist(result, did: did, recordValues: values, db: db)
+                return result
+            }
+        }
+    }
+
+    /// A rev after `previous`: the clock's next TID, bumped if the clock is behind.
+    static func nextRev(after previous: String, clock: TIDClock) -> String {
+        let next = clock.next()
+        if next.string > previous { return next.string }
+        let prior = (try? TID(previous))?.integer ?? 0
+        return TID(integer: prior + 1).string
+    }
+
+    /// Stores a commit's blocks, index rows, head and outbox event.
+    static func persist(_ result: CommitResult, did: String, recordValues: [String: DataValue], db: Database) throws {
+        let rev = result.commit.rev
+        let now = ATDatetime(Date()).string
+        try SQLiteBlockStore.insert(result.newBlocks, rev: rev, into: db)
+        for op in result.ops {
+            let uri = "at://\(did)/\(op.path)"
+            let parts = op.path.split(separator: "/", maxSplits: 1).map(String.init)
+            try db.execute(sql: "DELETE FROM record_blob WHERE recordUri = ?", arguments: [uri])
+            if let cid = op.new {
+                try db.execute(sql: """
+                    INSERT INTO record (uri, cid, collection, rkey, repoRev, indexedAt) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(uri) DO UPDATE SET cid = excluded.cid, repoRev = excluded.repoRev, indexedAt = excluded.indexedAt
+                    """, arguments: [uri, cid.string, parts[0], parts[1], rev, now])
+                if let value = recordValues[op.path] {
+                    for blob in Set(BlobRef.all(in: value).map(\.ref)) {
+                        try db.execute(sql: "INSERT OR IGNORE INTO record_blob (blobCid, recordUri) VALUES (?, ?)",
+                                       arguments: [blob.string, uri])
+                    }
+                }
+            } else {
+                try db.execute(sql: "DELETE FROM record WHERE uri = ?", arguments: [uri])
+            }
+        }
+        try db.execute(sql: """
+            INSERT INTO repo_root (did, cid, rev, indexedAt) VALUES (?, ?, ?, ?)
+            ON CONFLICT(did) DO UPDATE SET cid = excluded.cid, rev = excluded.rev, indexedAt = excluded.indexedAt
+            """, arguments: [did, result.commitCID.string, rev, now])
+        let event = OutboxEvent(result: result, did: did, recordValues: recordValues)
+        try db.execute(sql: "INSERT INTO outbox (rev, event, createdAt) VALUES (?, ?, ?)",
+                       arguments: [rev, Data(event.encoded), now])
+    }
+}

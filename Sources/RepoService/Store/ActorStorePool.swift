@@ -1,0 +1,58 @@
+import ATCrypto
+import Foundation
+
+/// The open account stores: at most `capacity` at once, least recently used closed first,
+/// so thousands of accounts do not hold thousands of open files.
+public actor ActorStorePool {
+    private let layout: ActorStoreLayout
+    private let options: SQLiteOptions
+    private let capacity: Int
+    private var open: [String: (store: ActorStore, key: any SigningKey, lastUse: UInt64)] = [:]
+    private var tick: UInt64 = 0
+
+    public init(dataDirectory: URL, options: SQLiteOptions = SQLiteOptions(), capacity: Int = 500) {
+        layout = ActorStoreLayout(dataDirectory: dataDirectory)
+        self.options = options
+        self.capacity = capacity
+    }
+
+    /// Creates the files of a new account: its signing key and an empty store.
+    public func create(did: String, key: any SigningKey) throws -> ActorStore {
+        let dir = layout.databasePath(for: did).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        guard !FileManager.default.fileExists(atPath: layout.databasePath(for: did).path) else {
+            throw RepoServiceError.invalidRequest("an account store for \(did) already exists")
+        }
+        try SigningKeyFile.write(key, to: layout.keyPath(for: did))
+        let store = try ActorStore(did: did, path: layout.databasePath(for: did).path, options: options)
+        remember(did, store, key)
+        return store
+    }
+
+    /// The store and signing key of an existing account.
+    public func store(for did: String) throws -> (store: ActorStore, key: any SigningKey) {
+        tick += 1
+        if let hit = open[did] {
+            open[did]?.lastUse = tick
+            return (hit.store, hit.key)
+        }
+        let path = layout.databasePath(for: did)
+        guard FileManager.default.fileExists(atPath: path.path) else { throw RepoServiceError.repoNotFound(did) }
+        let key = try SigningKeyFile.read(layout.keyPath(for: did))
+        let store = try ActorStore(did: did, path: path.path, options: options)
+        remember(did, store, key)
+        return (store, key)
+    }
+
+    /// How many stores are open now.
+    public var openCount: Int { open.count }
+
+    private func remember(_ did: String, _ store: ActorStore, _ key: any SigningKey) {
+        tick += 1
+        if open.count >= capacity, let oldest = open.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            // Dropping the last reference closes the database.
+            open[oldest.key] = nil
+        }
+        open[did] = (store, key, tick)
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import IPLD
+import Repo
+
+/// A record as the index holds it.
+public struct StoredRecord: Sendable, Equatable {
+    public let uri: String
+    public let cid: CID
+    /// The record's DAG-CBOR block.
+    public let bytes: [UInt8]
+
+    /// The record decoded.
+    public func value() throws -> DataValue { try DAGCBOR.decode(bytes) }
+}
+
+extension ActorStore {
+    /// The record at `collection/rkey`; with `cid`, only if it is that version.
+    public func record(collection: String, rkey: String, cid: CID? = nil) async throws -> StoredRecord? {
+        let uri = "at://\(did)/\(collection)/\(rkey)"
+        return try await pool.read { db in
+            guard let cidString = try String.fetchOne(db, sql: "SELECT cid FROM record WHERE uri = ? AND takedownRef IS NULL",
+                                                      arguments: [uri]) else { return nil }
+            let stored = try CID(string: cidString)
+            if let cid, cid != stored { return nil }
+            guard let bytes = try ActorStore.blockBytes(stored, db) else { return nil }
+            return StoredRecord(uri: uri, cid: stored, bytes: bytes)
+        }
+    }
+
+    /// Records of a collection by rkey: newest first (descending rkey) unless `reverse`;
+    /// `cursor` is the last rkey of the previous page.
+    public func listRecords(collection: String, limit: Int, cursor: String? = nil, reverse: Bool = false) async throws -> [StoredRecord] {
+        let limit = max(1, min(limit, 100))
+        return try await pool.read { db in
+            let order = reverse ? "ASC" : "DESC"
+            let comparison = reverse ? ">" : "<"
+            var sql = "SELECT uri, cid FROM record WHERE collection = ? AND takedownRef IS NULL"
+            var args: StatementArguments = [collection]
+            if let cursor {
+                sql += " AND rkey \(comparison) ?"
+                args += [cursor]
+            }
+            sql += " ORDER BY rkey \(order) LIMIT ?"
+            args += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: args).compactMap { row -> StoredRecord? in
+                let cid = try CID(string: row["cid"])
+                guard let bytes = try ActorStore.blockBytes(cid, db) else { return nil }
+                return StoredRecord(uri: row["uri"], cid: cid, bytes: bytes)
+            }
+        }
+    }
+
+    /// The collections that hold at least one record.
+    public func collections() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT collection FROM record ORDER BY collection") }
+    }
+
+    /// The number of records in the repo.
+    public func recordCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record") ?? 0 }
+    }
+
+    /// Streams the repo as a CAR (root = the head commit) to `sink`, from one consistent
+    /// read snapshot.
+    public func exportCAR(sink: @escaping @Sendable ([UInt8]) throws -> Void) async throws {
+        try await pool.read { [did] db in
+            guard let cidString = try String.fetchOne(db, sql: "SELECT cid FROM repo_root WHERE did = ?", arguments: [did]) else {
+                throw RepoServiceError.repoNotFound(did)
+            }
+            try RepoExport.write(head: try CID(string: cidString), store: SQLiteBlockStore(db), sink: sink)
+        }
+    }
+
+    /// The stored preferences (an array of `app.bsky.actor.defs#…Pref` objects) as JSON.
+    public func preferences() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT valueJson FROM account_pref ORDER BY id") }
+    }
+
+    /// Replaces the stored preferences.
+    public func putPreferences(_ prefs: [(type: String, json: String)]) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM account_pref")
+            for p in prefs {
+                try db.execute(sql: "INSERT INTO account_pref (name, valueJson) VALUES (?, ?)", arguments: [p.type, p.json])
+            }
+        }
+    }
+
+    /// Outbox events not yet acknowledged by the firehose, oldest first.
+    public func pendingOutbox(limit: Int = 100) async throws -> [(id: Int64, rev: String, event: [UInt8])] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, rev, event FROM outbox ORDER BY id LIMIT ?", arguments: [limit]).map {
+                (id: $0["id"], rev: $0["rev"], event: [UInt8]($0["event"] as Data))
+            }
+        }
+    }
+
+    /// Drops outbox events the firehose has sequenced (up to and including `id`).
+    public func acknowledgeOutbox(through id: Int64) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM outbox WHERE id <= ?", arguments: [id]) }
+    }
+
+    static func blockBytes(_ cid: CID, _ db: Database) throws -> [UInt8]? {
+        try Data.fetchOne(db, sql: "SELECT content FROM repo_block WHERE cid = ?", arguments: [Data(cid.bytes)]).map { [UInt8]($0) }
+    }
+}
