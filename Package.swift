@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "IPLD", targets: ["IPLD"]),
         .library(name: "ATCrypto", targets: ["ATCrypto"]),
         .library(name: "Repo", targets: ["Repo"]),
+        .library(name: "Identity", targets: ["Identity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -34,6 +35,7 @@ let package = Package(
         .target(name: "ATCrypto", dependencies: ["IPLD", "CSecp256k1",
                                                  .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/ATCrypto"),
+        .target(name: "Identity", dependencies: ["IPLD", "ATCrypto", "Syntax"], path: "Sources/Shared/Identity"),
         .target(name: "Repo", dependencies: ["Syntax", "IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/Repo"),
 
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "TestSupport"]),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "IPLD", "ATCrypto", "TestSupport"]),
         .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
     ]
 )
