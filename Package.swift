@@ -47,7 +47,13 @@ let package = Package(
                 path: "Sources/RepoService"),
         .target(name: "FirehoseService", dependencies: ["Repo"], path: "Sources/FirehoseService"),
         .target(name: "BlobService", dependencies: ["IPLD"], path: "Sources/BlobService"),
-        .target(name: "AuthService", dependencies: ["Syntax", "ATCrypto"], path: "Sources/AuthService"),
+        .target(name: "AuthService", dependencies: [
+            "Syntax", "IPLD", "ATCrypto", "Identity",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ], path: "Sources/AuthService"),
         .target(name: "BackupService", dependencies: [], path: "Sources/BackupService"),
 
         // The one executable.
@@ -63,6 +69,7 @@ let package = Package(
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "TestSupport"]),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
+        .testTarget(name: "AuthServiceTests", dependencies: ["AuthService", "ATCrypto", "IPLD", "Identity", "TestSupport"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IPLD", "ATCrypto", "TestSupport"]),
         .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
     ]

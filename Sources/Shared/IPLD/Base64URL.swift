@@ -1,4 +1,4 @@
-import IPLD
+
 
 /// base64url without padding, as PLC signatures and JWTs use it.
 public enum Base64URL {

@@ -1,0 +1,32 @@
+import GRDB
+
+/// The tables of `auth.sqlite`: accounts and everything that authenticates them.
+enum AuthStoreSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                    did TEXT PRIMARY KEY, handle TEXT NOT NULL UNIQUE, email TEXT UNIQUE COLLATE NOCASE,
+                    passwordScrypt TEXT NOT NULL, emailConfirmedAt TEXT, createdAt TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'active', deactivatedAt TEXT, takedownRef TEXT,
+                    invitesDisabled INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE app_password (
+                    did TEXT NOT NULL, name TEXT NOT NULL, passwordScrypt TEXT NOT NULL, privileged INTEGER NOT NULL,
+                    createdAt TEXT NOT NULL, PRIMARY KEY (did, name));
+                CREATE TABLE refresh_token (
+                    id TEXT PRIMARY KEY, did TEXT NOT NULL, appPasswordName TEXT, expiresAt REAL NOT NULL,
+                    nextId TEXT, usedAt REAL);
+                CREATE INDEX refresh_token_did ON refresh_token (did);
+                CREATE TABLE invite_code (
+                    code TEXT PRIMARY KEY, availableUses INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,
+                    forAccount TEXT NOT NULL, createdBy TEXT NOT NULL, createdAt TEXT NOT NULL);
+                CREATE TABLE invite_code_use (code TEXT NOT NULL, usedBy TEXT NOT NULL, usedAt TEXT NOT NULL, PRIMARY KEY (code, usedBy));
+                CREATE TABLE email_token (
+                    purpose TEXT NOT NULL, did TEXT NOT NULL, token TEXT NOT NULL, requestedAt REAL NOT NULL,
+                    PRIMARY KEY (purpose, did));
+                """)
+        }
+        return m
+    }
+}
