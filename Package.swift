@@ -45,7 +45,8 @@ let package = Package(
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/RepoService"),
-        .target(name: "FirehoseService", dependencies: ["Repo"], path: "Sources/FirehoseService"),
+        .target(name: "FirehoseService", dependencies: ["Repo", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Sources/FirehoseService"),
         .target(name: "BlobService", dependencies: ["IPLD"], path: "Sources/BlobService"),
         .target(name: "AuthService", dependencies: [
             "Syntax", "IPLD", "ATCrypto", "Identity",
@@ -70,6 +71,7 @@ let package = Package(
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
         .testTarget(name: "AuthServiceTests", dependencies: ["AuthService", "ATCrypto", "IPLD", "Identity", "TestSupport"]),
+        .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "IPLD", "TestSupport"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IPLD", "ATCrypto", "TestSupport"]),
         .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
     ]
