@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ATCrypto", targets: ["ATCrypto"]),
         .library(name: "Repo", targets: ["Repo"]),
         .library(name: "Identity", targets: ["Identity"]),
+        .library(name: "EventStream", targets: ["EventStream"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -35,6 +36,7 @@ let package = Package(
         .target(name: "ATCrypto", dependencies: ["IPLD", "CSecp256k1",
                                                  .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/ATCrypto"),
+        .target(name: "EventStream", dependencies: ["IPLD"], path: "Sources/Shared/EventStream"),
         .target(name: "Identity", dependencies: ["IPLD", "ATCrypto", "Syntax"], path: "Sources/Shared/Identity"),
         .target(name: "Repo", dependencies: ["Syntax", "IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/Repo"),
@@ -45,7 +47,7 @@ let package = Package(
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/RepoService"),
-        .target(name: "FirehoseService", dependencies: ["Repo", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "FirehoseService", dependencies: ["Repo", "IPLD", "EventStream", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/FirehoseService"),
         .target(name: "BlobService", dependencies: ["IPLD"], path: "Sources/BlobService"),
         .target(name: "AuthService", dependencies: [
@@ -71,7 +73,8 @@ let package = Package(
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
         .testTarget(name: "AuthServiceTests", dependencies: ["AuthService", "ATCrypto", "IPLD", "Identity", "TestSupport"]),
-        .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "IPLD", "TestSupport"]),
+        .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "EventStream", "IPLD", "TestSupport"]),
+        .testTarget(name: "EventStreamTests", dependencies: ["EventStream", "IPLD", "TestSupport"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IPLD", "ATCrypto", "TestSupport"]),
         .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
     ]

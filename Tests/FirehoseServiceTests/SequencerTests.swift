@@ -1,5 +1,6 @@
 import FirehoseService
 import Foundation
+import EventStream
 import IPLD
 import Testing
 

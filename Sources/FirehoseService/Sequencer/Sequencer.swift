@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import EventStream
 import IPLD
 
 /// An event as sequenced: its `seq`, kind and body (with `seq` set).
