@@ -38,6 +38,11 @@ let package = Package(
                 path: "Sources/Shared/ATCrypto"),
         .target(name: "EventStream", dependencies: ["IPLD"], path: "Sources/Shared/EventStream"),
         .target(name: "Identity", dependencies: ["IPLD", "ATCrypto", "Syntax"], path: "Sources/Shared/Identity"),
+        .target(name: "PLCDirectory", dependencies: [
+            "Identity", "IPLD",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], path: "Sources/Shared/PLCDirectory"),
         .target(name: "Repo", dependencies: ["Syntax", "IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/Repo"),
 
@@ -75,6 +80,10 @@ let package = Package(
         .testTarget(name: "AuthServiceTests", dependencies: ["AuthService", "ATCrypto", "IPLD", "Identity", "TestSupport"]),
         .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "EventStream", "IPLD", "TestSupport"]),
         .testTarget(name: "EventStreamTests", dependencies: ["EventStream", "IPLD", "TestSupport"]),
+        .testTarget(name: "PLCDirectoryTests", dependencies: [
+            "PLCDirectory", "Identity", "IPLD", "ATCrypto",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IPLD", "ATCrypto", "TestSupport"]),
         .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
     ]

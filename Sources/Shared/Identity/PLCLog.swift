@@ -11,6 +11,13 @@ public struct PLCLog: Sendable {
         public let cid: CID
         public var nullified: Bool
         public let createdAt: Date
+
+        public init(operation: PLCOperation, cid: CID, nullified: Bool, createdAt: Date) {
+            self.operation = operation
+            self.cid = cid
+            self.nullified = nullified
+            self.createdAt = createdAt
+        }
     }
 
     /// How long a higher-priority rotation key may override (nullify) later operations.
