@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "IPLD", targets: ["IPLD"]),
         .library(name: "ATCrypto", targets: ["ATCrypto"]),
         .library(name: "Repo", targets: ["Repo"]),
+        .library(name: "Lexicon", targets: ["Lexicon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -36,6 +37,7 @@ let package = Package(
                 path: "Sources/Shared/ATCrypto"),
         .target(name: "Repo", dependencies: ["Syntax", "IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/Repo"),
+        .target(name: "Lexicon", dependencies: ["Syntax", "IPLD"], path: "Sources/Shared/Lexicon"),
 
         // Services: one library each; they meet only through IPC.
         .target(name: "Gateway", dependencies: ["Syntax"], path: "Sources/Gateway"),
@@ -58,5 +60,6 @@ let package = Package(
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "TestSupport"]),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
+        .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "IPLD", "Syntax", "TestSupport"]),
     ]
 )

@@ -1,0 +1,61 @@
+import IPLD
+import Testing
+import TestSupport
+@testable import Lexicon
+
+@Suite(.enabled(if: SharedFixtures.available, Comment(rawValue: SharedFixtures.skipReason)))
+struct InteropVectorTests {
+    @Test func validLexiconDocumentsAreAccepted() throws {
+        let cases = try Fixtures.cases("interop/lexicon/lexicon-valid.json")
+        #expect(cases.count >= 3)
+        for c in cases {
+            let name = c["name"]?.stringValue ?? "?"
+            #expect(throws: Never.self, "\(name)") { _ = try LexiconDocument(value: c["lexicon"] ?? .null) }
+        }
+    }
+
+    @Test func invalidLexiconDocumentsAreRefused() throws {
+        let cases = try Fixtures.cases("interop/lexicon/lexicon-invalid.json")
+        #expect(cases.count >= 7)
+        for c in cases {
+            let name = c["name"]?.stringValue ?? "?"
+            let error = #expect(throws: LexiconError.self, "\(name)") { _ = try LexiconDocument(value: c["lexicon"] ?? .null) }
+            #expect(error?.kind == .invalidDocument, "\(name)")
+            #expect(error?.xrpcError == "InvalidRequest")
+        }
+    }
+
+    @Test func catalogDocumentsLoad() throws {
+        let catalog = try Fixtures.interopCatalog()
+        #expect(catalog.documents.count == 5)
+        #expect(catalog.unresolvedReferences().isEmpty)
+    }
+
+    @Test func validRecordsValidate() throws {
+        let catalog = try Fixtures.interopCatalog()
+        let cases = try Fixtures.cases("interop/lexicon/record-data-valid.json")
+        #expect(cases.count >= 3)
+        for c in cases {
+            let name = c["name"]?.stringValue ?? "?"
+            let result = catalog.validateRecord(collection: "example.lexicon.record", rkey: c["rkey"]?.stringValue,
+                                                value: c["data"] ?? .null)
+            #expect(result == .valid, "\(name): \(result)")
+        }
+    }
+
+    @Test func invalidRecordsFail() throws {
+        let catalog = try Fixtures.interopCatalog()
+        let cases = try Fixtures.cases("interop/lexicon/record-data-invalid.json")
+        #expect(cases.count >= 40)
+        for c in cases {
+            let name = c["name"]?.stringValue ?? "?"
+            let result = catalog.validateRecord(collection: "example.lexicon.record", rkey: c["rkey"]?.stringValue,
+                                                value: c["data"] ?? .null)
+            guard case .invalid(let error) = result else {
+                Issue.record("\(name) was accepted")
+                continue
+            }
+            #expect(error.message.hasPrefix("Record"), "\(name): \(error.message)")
+        }
+    }
+}
