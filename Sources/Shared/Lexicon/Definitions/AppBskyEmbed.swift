@@ -66,7 +66,7 @@ extension BuiltInLexicons {
         Object("main") {
             Required("video", .blob(accept: ["video/mp4"], maxSize: 300_000_000))
             Field("captions", .array(of: .ref("#caption"), maxLength: 20))
-            Field("alt", .string(maxLength: 10_000, maxGraphemes: 1000))
+            Field("alt", .string())
             Field("aspectRatio", .ref("app.bsky.embed.defs#aspectRatio"))
             Field("presentation", .string(knownValues: ["default", "gif"]))
         }
