@@ -56,6 +56,10 @@ public struct LexiconCatalog: Sendable {
     @discardableResult
     public mutating func load(directory: URL) throws(LexiconError) -> Int {
         let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LexiconError(.invalidDocument, "lexicon directory \(directory.path) does not exist")
+        }
         guard let walker = fm.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else {
             throw LexiconError(.invalidDocument, "cannot read lexicon directory \(directory.path)")
         }
