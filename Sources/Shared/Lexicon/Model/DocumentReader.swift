@@ -104,7 +104,7 @@ struct DocumentReader {
             note(map, known: ["type", "description"], at: path)
             return .token
         case "ref", "union", "unknown", "params":
-            throw invalid("\(path): a \(type) cannot be a named definition")
+            throw invalid("\(path): type \(type) cannot be a named definition")
         default:
             return .type(try field(value, path))
         }
