@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Repo", targets: ["Repo"]),
         .library(name: "Identity", targets: ["Identity"]),
         .library(name: "EventStream", targets: ["EventStream"]),
+        .library(name: "Lexicon", targets: ["Lexicon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -45,10 +46,11 @@ let package = Package(
         ], path: "Sources/Shared/PLCDirectory"),
         .target(name: "Repo", dependencies: ["Syntax", "IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/Repo"),
+        .target(name: "Lexicon", dependencies: ["Syntax", "IPLD"], path: "Sources/Shared/Lexicon"),
 
         // Services: one library each; they meet only through IPC.
         .target(name: "Gateway", dependencies: ["Syntax"], path: "Sources/Gateway"),
-        .target(name: "RepoService", dependencies: ["Repo", "Syntax", "IPLD", "ATCrypto",
+        .target(name: "RepoService", dependencies: ["Repo", "Syntax", "IPLD", "ATCrypto", "Lexicon",
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/RepoService"),
@@ -85,6 +87,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IPLD", "ATCrypto", "TestSupport"]),
-        .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
+        .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Lexicon", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
+        .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "IPLD", "Syntax", "TestSupport"]),
     ]
 )

@@ -78,3 +78,32 @@ import Testing
         #expect(missing?.xrpcError == "RepoNotFound")
     }
 }
+
+import Lexicon
+
+@Suite struct LexiconWriteTests {
+    @Test func builtInLexiconsCheckWrites() async throws {
+        let dir = try TempDirectory()
+        let pool = ActorStorePool(dataDirectory: dir.url)
+        let key = K256PrivateKey()
+        let did = "did:plc:lexiconlexiconlexiconle"
+        let store = try await pool.create(did: did, key: key)
+        _ = try await store.createRepo(key: key, rev: TIDClock.shared.next().string)
+        let writer = RepoWriter(stores: pool, validator: LexiconCatalog.builtIn.recordValidator)
+        let good = #"{"$type":"app.bsky.feed.post","text":"hello","createdAt":"2026-11-25T00:00:00.000Z"}"#
+        let ok = try await writer.apply(did: did, [WriteRequest(action: .create, collection: "app.bsky.feed.post", recordJSON: good)])
+        #expect(ok.results.first?.validationStatus == .valid)
+        let tooLong = #"{"$type":"app.bsky.feed.post","text":"\#(String(repeating: "a", count: 3001))","createdAt":"2026-11-25T00:00:00.000Z"}"#
+        let e = await #expect(throws: RepoServiceError.self) {
+            try await writer.apply(did: did, [WriteRequest(action: .create, collection: "app.bsky.feed.post", recordJSON: tooLong)])
+        }
+        #expect(e?.message.contains("text") == true)
+        let missing = #"{"$type":"app.bsky.feed.like","createdAt":"2026-11-25T00:00:00.000Z"}"#
+        await #expect(throws: RepoServiceError.self) {
+            try await writer.apply(did: did, [WriteRequest(action: .create, collection: "app.bsky.feed.like", recordJSON: missing)])
+        }
+        // validate: false lets it through unchecked.
+        let unchecked = try await writer.apply(did: did, [WriteRequest(action: .create, collection: "app.bsky.feed.like", recordJSON: missing)], validate: false)
+        #expect(unchecked.results.first?.validationStatus == nil)
+    }
+}
