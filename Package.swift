@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Repo", targets: ["Repo"]),
         .library(name: "Identity", targets: ["Identity"]),
         .library(name: "EventStream", targets: ["EventStream"]),
+        .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Lexicon", targets: ["Lexicon"]),
     ],
     dependencies: [
@@ -37,6 +38,9 @@ let package = Package(
         .target(name: "ATCrypto", dependencies: ["IPLD", "CSecp256k1",
                                                  .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/ATCrypto"),
+        .target(name: "Storage", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                                                .product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/Shared/Storage"),
         .target(name: "EventStream", dependencies: ["IPLD"], path: "Sources/Shared/EventStream"),
         .target(name: "Identity", dependencies: ["IPLD", "ATCrypto", "Syntax"], path: "Sources/Shared/Identity"),
         .target(name: "PLCDirectory", dependencies: [
@@ -50,15 +54,15 @@ let package = Package(
 
         // Services: one library each; they meet only through IPC.
         .target(name: "Gateway", dependencies: ["Syntax"], path: "Sources/Gateway"),
-        .target(name: "RepoService", dependencies: ["Repo", "Syntax", "IPLD", "ATCrypto", "Lexicon",
+        .target(name: "RepoService", dependencies: ["Storage", "Repo", "Syntax", "IPLD", "ATCrypto", "Lexicon",
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/RepoService"),
-        .target(name: "FirehoseService", dependencies: ["Repo", "IPLD", "EventStream", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "FirehoseService", dependencies: ["Storage", "Repo", "IPLD", "EventStream", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/FirehoseService"),
         .target(name: "BlobService", dependencies: ["IPLD"], path: "Sources/BlobService"),
         .target(name: "AuthService", dependencies: [
-            "Syntax", "IPLD", "ATCrypto", "Identity",
+            "Syntax", "IPLD", "ATCrypto", "Identity", "Storage",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -81,6 +85,7 @@ let package = Package(
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
         .testTarget(name: "AuthServiceTests", dependencies: ["AuthService", "ATCrypto", "IPLD", "Identity", "TestSupport"]),
         .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "EventStream", "IPLD", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EventStreamTests", dependencies: ["EventStream", "IPLD", "TestSupport"]),
         .testTarget(name: "PLCDirectoryTests", dependencies: [
             "PLCDirectory", "Identity", "IPLD", "ATCrypto",

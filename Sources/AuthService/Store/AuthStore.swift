@@ -1,13 +1,14 @@
 import Foundation
 import GRDB
+import Storage
 
 /// `auth.sqlite`: accounts, passwords, app passwords, refresh tokens, invite codes and
 /// email tokens. Only AuthService opens it.
 public final class AuthStore: Sendable {
     let pool: DatabasePool
 
-    public init(path: String, configuration: Configuration = Configuration()) throws {
-        pool = try DatabasePool(path: path, configuration: configuration)
+    public init(path: String, options: SQLiteOptions = SQLiteOptions()) throws {
+        pool = try DatabasePool(path: path, configuration: options.configuration)
         try AuthStoreSchema.migrator.migrate(pool)
     }
 
@@ -99,5 +100,13 @@ enum InviteCode {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
         func chunk() -> String { String((0..<5).map { _ in alphabet.randomElement()! }) }
         return "\(host)-\(chunk())-\(chunk())"
+    }
+}
+
+extension AuthStore {
+    /// A consistent snapshot of this database at `destination` (for backups), taken while
+    /// writes continue.
+    public func snapshot(to destination: URL) throws -> SQLiteSnapshot.Result {
+        try SQLiteSnapshot.write(pool, to: destination)
     }
 }

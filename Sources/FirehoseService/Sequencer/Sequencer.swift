@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Storage
 import EventStream
 import IPLD
 
@@ -23,8 +24,8 @@ public struct SequencedEvent: Sendable, Equatable {
 public final class Sequencer: Sendable {
     let pool: DatabasePool
 
-    public init(path: String, configuration: Configuration = Configuration()) throws {
-        pool = try DatabasePool(path: path, configuration: configuration)
+    public init(path: String, options: SQLiteOptions = SQLiteOptions()) throws {
+        pool = try DatabasePool(path: path, configuration: options.configuration)
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -96,4 +97,11 @@ public final class Sequencer: Sendable {
         return SequencedEvent(seq: seq, kind: EventKind(rawValue: row["eventType"]) ?? .info, did: row["did"], body: body,
                               sequencedAt: Date(timeIntervalSince1970: row["sequencedAt"]))
     }
+
+    /// A consistent snapshot of this database at `destination` (for backups), taken while
+    /// writes continue.
+    public func snapshot(to destination: URL) throws -> SQLiteSnapshot.Result {
+        try SQLiteSnapshot.write(pool, to: destination)
+    }
+
 }

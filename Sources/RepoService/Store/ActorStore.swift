@@ -1,6 +1,7 @@
 import ATCrypto
 import Foundation
 import GRDB
+import Storage
 import IPLD
 import Repo
 import Synchronization
@@ -129,4 +130,11 @@ public final class ActorStore: Sendable {
         try db.execute(sql: "INSERT INTO outbox (rev, event, createdAt) VALUES (?, ?, ?)",
                        arguments: [rev, Data(event.encoded), now])
     }
+
+    /// A consistent snapshot of this database at `destination` (for backups), taken while
+    /// writes continue.
+    public func snapshot(to destination: URL) throws -> SQLiteSnapshot.Result {
+        try SQLiteSnapshot.write(pool, to: destination)
+    }
+
 }

@@ -1,5 +1,6 @@
 import ATCrypto
 import Foundation
+import Storage
 
 /// The open account stores: at most `capacity` at once, least recently used closed first,
 /// so thousands of accounts do not hold thousands of open files.
