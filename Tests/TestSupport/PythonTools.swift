@@ -1,0 +1,58 @@
+import Foundation
+
+/// The Python tools the project's setup script installs in `./.venv` (the atproto SDK,
+/// moto's S3 server, libipld), for end-to-end tests against real third-party components.
+public enum PythonTools {
+    /// The package root (where `.venv` lives).
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The venv's python, or `PDSWIFT_PYTHON`, if present.
+    public static var python: String? {
+        if let env = ProcessInfo.processInfo.environment["PDSWIFT_PYTHON"], FileManager.default.isExecutableFile(atPath: env) {
+            return env
+        }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    /// The venv's `moto_server`, or `PDSWIFT_MOTO_SERVER`, if present.
+    public static var motoServer: String? {
+        if let env = ProcessInfo.processInfo.environment["PDSWIFT_MOTO_SERVER"], FileManager.default.isExecutableFile(atPath: env) {
+            return env
+        }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/moto_server").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    /// True in CI, where a missing tool is a failure rather than a reason to skip.
+    public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Why a Python-based test is skipped outside CI.
+    public static let skipReason = "the Python test tools are not installed (run ./scripts/setup.sh to create .venv)"
+
+    /// Runs a Python script with the venv's interpreter; returns exit status and output.
+    public static func run(script: String, arguments: [String] = [], environment: [String: String] = [:],
+                           timeout: TimeInterval = 120) throws -> (status: Int32, output: String) {
+        guard let python else { throw CocoaError(.fileNoSuchFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        var data = Data()
+        let reader = pipe.fileHandleForReading
+        while process.isRunning && Date() < deadline {
+            let chunk = reader.availableData
+            if !chunk.isEmpty { data.append(chunk) } else { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        data.append(reader.readDataToEndOfFile())
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
