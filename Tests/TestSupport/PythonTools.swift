@@ -43,16 +43,28 @@ public enum PythonTools {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        var data = Data()
-        let reader = pipe.fileHandleForReading
-        while process.isRunning && Date() < deadline {
-            let chunk = reader.availableData
-            if !chunk.isEmpty { data.append(chunk) } else { Thread.sleep(forTimeInterval: 0.01) }
+        // Read on another thread so a quiet or stuck script cannot block the timeout.
+        let collected = DataBox()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            collected.set(pipe.fileHandleForReading.readDataToEndOfFile())
+            done.signal()
         }
-        if process.isRunning { process.terminate() }
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            _ = done.wait(timeout: .now() + 5)
+        }
         process.waitUntilExit()
-        data.append(reader.readDataToEndOfFile())
+        let data = collected.get()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+}
+
+/// A lock-protected buffer handed between the reader thread and the caller.
+final class DataBox: @unchecked Sendable {
+    // @unchecked: every access goes through `lock`.
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
+    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }
