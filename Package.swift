@@ -68,7 +68,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], path: "Sources/AuthService"),
-        .target(name: "BackupService", dependencies: [], path: "Sources/BackupService"),
+        .target(name: "BackupService", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Sources/BackupService"),
 
         // The one executable.
         .executableTarget(name: "pds", dependencies: [
@@ -85,6 +86,7 @@ let package = Package(
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
         .testTarget(name: "AuthServiceTests", dependencies: ["AuthService", "ATCrypto", "IPLD", "Identity", "TestSupport"]),
         .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "EventStream", "IPLD", "TestSupport"]),
+        .testTarget(name: "BackupServiceTests", dependencies: ["BackupService", "Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EventStreamTests", dependencies: ["EventStream", "IPLD", "TestSupport"]),
         .testTarget(name: "PLCDirectoryTests", dependencies: [

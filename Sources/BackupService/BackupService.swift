@@ -1,5 +1,0 @@
-/// The BackupService process: see ../shared/DESIGN.md (Processes). Built out by its own issue.
-public enum BackupServiceInfo {
-    /// The name the supervisor and logs use for this process.
-    public static let processName = "BackupService"
-}

@@ -1,0 +1,121 @@
+import Foundation
+import Storage
+
+/// Backups in a local directory (`PDS_BACKUP_DIR`):
+/// `backups/<id>/manifest.json`, `backups/<id>/files/<path>` for databases and keys, and a
+/// content-addressed `blobs/<sha256>` pool shared by all backups, so each blob is copied once.
+public struct LocalBackupTarget: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    var backupsDirectory: URL { root.appendingPathComponent("backups") }
+    var poolDirectory: URL { root.appendingPathComponent("blobs") }
+
+    /// The folder of one backup.
+    public func folder(_ id: String) -> URL { backupsDirectory.appendingPathComponent(id) }
+    /// Where a backup's non-blob file lives.
+    public func filesDirectory(_ id: String) -> URL { folder(id).appendingPathComponent("files") }
+
+    /// Copies a file (a key) into the backup, recording its hash.
+    public func addFile(_ source: URL, as relativePath: String, kind: BackupManifest.Kind, backup id: String) throws -> BackupManifest.Entry {
+        let dest = filesDirectory(id).appendingPathComponent(relativePath)
+        try FileManager.default.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(at: dest)
+        try FileManager.default.copyItem(at: source, to: dest)
+        let d = try SQLiteSnapshot.describe(dest)
+        return .init(path: relativePath, size: d.size, sha256: d.sha256, kind: kind)
+    }
+
+    /// Records a file already written into the backup's folder (a database snapshot).
+    public func recordFile(as relativePath: String, kind: BackupManifest.Kind, backup id: String) throws -> BackupManifest.Entry {
+        let d = try SQLiteSnapshot.describe(filesDirectory(id).appendingPathComponent(relativePath))
+        return .init(path: relativePath, size: d.size, sha256: d.sha256, kind: kind)
+    }
+
+    /// Adds a blob by content: copied into the pool only if no earlier backup holds it.
+    public func addBlob(_ source: URL, as relativePath: String) throws -> (entry: BackupManifest.Entry, copied: Bool) {
+        let d = try SQLiteSnapshot.describe(source)
+        let pooled = poolDirectory.appendingPathComponent(d.sha256)
+        var copied = false
+        if !FileManager.default.fileExists(atPath: pooled.path) {
+            try FileManager.default.createDirectory(at: poolDirectory, withIntermediateDirectories: true)
+            let temp = poolDirectory.appendingPathComponent(".\(d.sha256).tmp")
+            try? FileManager.default.removeItem(at: temp)
+            try FileManager.default.copyItem(at: source, to: temp)
+            try FileManager.default.moveItem(at: temp, to: pooled)
+            copied = true
+        }
+        return (.init(path: relativePath, size: d.size, sha256: d.sha256, kind: .blob, pooled: d.sha256), copied)
+    }
+
+    /// Writes the manifest (atomically), then re-reads every file to check it, and only then
+    /// marks the backup complete.
+    public func finish(_ manifest: BackupManifest) throws -> BackupManifest {
+        var m = manifest
+        m.completedAt = Date()
+        try write(m)
+        let problems = try verify(m)
+        guard problems.isEmpty else { throw BackupError("backup \(m.id) failed verification: \(problems.joined(separator: "; "))") }
+        m.complete = true
+        try write(m)
+        return m
+    }
+
+    func write(_ manifest: BackupManifest) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        try FileManager.default.createDirectory(at: folder(manifest.id), withIntermediateDirectories: true)
+        try encoder.encode(manifest).write(to: folder(manifest.id).appendingPathComponent("manifest.json"), options: .atomic)
+    }
+
+    /// The manifest of a backup.
+    public func manifest(_ id: String) throws -> BackupManifest {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(BackupManifest.self, from: Data(contentsOf: folder(id).appendingPathComponent("manifest.json")))
+    }
+
+    /// Every backup with a manifest, oldest first.
+    public func list() throws -> [BackupManifest] {
+        guard let ids = try? FileManager.default.contentsOfDirectory(atPath: backupsDirectory.path) else { return [] }
+        return ids.sorted().compactMap { try? manifest($0) }
+    }
+
+    /// Where a manifest entry's bytes are stored.
+    public func location(of entry: BackupManifest.Entry, backup id: String) -> URL {
+        if let pooled = entry.pooled { return poolDirectory.appendingPathComponent(pooled) }
+        return filesDirectory(id).appendingPathComponent(entry.path)
+    }
+
+    /// Problems found re-reading a backup's files: missing, wrong size or wrong hash.
+    public func verify(_ manifest: BackupManifest) throws -> [String] {
+        var problems = [String]()
+        for entry in manifest.files {
+            let url = location(of: entry, backup: manifest.id)
+            guard FileManager.default.fileExists(atPath: url.path) else { problems.append("\(entry.path) is missing"); continue }
+            let d = try SQLiteSnapshot.describe(url)
+            if d.size != entry.size || d.sha256 != entry.sha256 { problems.append("\(entry.path) does not match its recorded hash") }
+        }
+        return problems
+    }
+
+    /// Deletes a backup, then any pooled blob no remaining manifest refers to.
+    public func delete(_ id: String) throws {
+        try FileManager.default.removeItem(at: folder(id))
+        let used = Set(try list().flatMap { $0.files.compactMap(\.pooled) })
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: poolDirectory.path)) ?? [] where !used.contains(name) {
+            try? FileManager.default.removeItem(at: poolDirectory.appendingPathComponent(name))
+        }
+    }
+}
+
+/// A backup, restore or drill failure, with what went wrong.
+public struct BackupError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+    /// The XRPC error name this maps to.
+    public var xrpcError: String { "InternalServerError" }
+}
