@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "IPLD", targets: ["IPLD"]),
         .library(name: "ATCrypto", targets: ["ATCrypto"]),
         .library(name: "Repo", targets: ["Repo"]),
+        .library(name: "IPC", targets: ["IPC"]),
+        .library(name: "Config", targets: ["Config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -19,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries (Debian packages, installed by scripts/setup.sh).
@@ -37,19 +42,31 @@ let package = Package(
         .target(name: "Repo", dependencies: ["Syntax", "IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/Repo"),
 
+        .target(name: "IPC", dependencies: ["CZeroMQ", .product(name: "Logging", package: "swift-log")],
+                path: "Sources/Shared/IPC"),
+        .target(name: "Config", dependencies: ["ATCrypto", "Syntax"], path: "Sources/Shared/Config"),
+
         // Services: one library each; they meet only through IPC.
-        .target(name: "Gateway", dependencies: ["Syntax"], path: "Sources/Gateway"),
-        .target(name: "RepoService", dependencies: ["Repo"], path: "Sources/RepoService"),
-        .target(name: "FirehoseService", dependencies: ["Repo"], path: "Sources/FirehoseService"),
-        .target(name: "BlobService", dependencies: ["IPLD"], path: "Sources/BlobService"),
-        .target(name: "AuthService", dependencies: ["Syntax", "ATCrypto"], path: "Sources/AuthService"),
-        .target(name: "BackupService", dependencies: [], path: "Sources/BackupService"),
+        .target(name: "Gateway", dependencies: [
+            "Syntax", "IPC", "Config",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], path: "Sources/Gateway"),
+        .target(name: "RepoService", dependencies: ["Repo", "IPC", "Config"], path: "Sources/RepoService"),
+        .target(name: "FirehoseService", dependencies: ["Repo", "IPC", "Config"], path: "Sources/FirehoseService"),
+        .target(name: "BlobService", dependencies: ["IPLD", "IPC", "Config"], path: "Sources/BlobService"),
+        .target(name: "AuthService", dependencies: ["Syntax", "ATCrypto", "IPC", "Config"], path: "Sources/AuthService"),
+        .target(name: "BackupService", dependencies: ["IPC", "Config"], path: "Sources/BackupService"),
 
         // The one executable.
         .executableTarget(name: "pds", dependencies: [
             "Syntax", "IPLD", "ATCrypto", "Repo",
             "Gateway", "RepoService", "FirehoseService", "BlobService", "AuthService", "BackupService",
+            "IPC", "Config",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/pds"),
 
         // Tests.
@@ -58,5 +75,13 @@ let package = Package(
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "TestSupport"]),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
+        .testTarget(name: "IPCTests", dependencies: ["IPC", "Config"]),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "IPC", "Config",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.
+        .testTarget(name: "ProcessTests", dependencies: ["pds"]),
+        .testTarget(name: "ComposeTests", dependencies: ["Config"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Config target: filled in next.
