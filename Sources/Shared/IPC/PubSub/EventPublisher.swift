@@ -70,7 +70,7 @@ enum PublisherLoop {
         var running = true
         while running {
             // A PUB socket never has anything to read; poll only for the wake pipe.
-            _ = zmqPoll(sockets: [], wake: inbox.pipe, timeoutMillis: -1)
+            _ = zmqPoll(sockets: [], inbox: inbox, timeoutMillis: -1)
             for command in inbox.take() {
                 switch command {
                 case .publish(let event):

@@ -65,7 +65,7 @@ enum SubscriberLoop {
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
         var running = true
         while running {
-            let revents = zmqPoll(sockets: [(socket, Int16(ZMQ_POLLIN))], wake: inbox.pipe, timeoutMillis: -1)[0]
+            let revents = zmqPoll(sockets: [(socket, Int16(ZMQ_POLLIN))], inbox: inbox, timeoutMillis: -1)[0]
             for command in inbox.take() {
                 if case .stop(let done) = command {
                     running = false

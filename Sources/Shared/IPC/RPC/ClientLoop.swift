@@ -102,7 +102,7 @@ enum ClientLoop {
             let timeout = nextDeadline == .max ? -1 : Int((nextDeadline - now + 999_999) / 1_000_000)
             var events = Int16(ZMQ_POLLIN)
             if !waiting.isEmpty { events |= Int16(ZMQ_POLLOUT) }
-            let revents = zmqPoll(sockets: [(socket, events)], wake: inbox.pipe, timeoutMillis: timeout)[0]
+            let revents = zmqPoll(sockets: [(socket, events)], inbox: inbox, timeoutMillis: timeout)[0]
 
             for command in inbox.take() {
                 switch command {

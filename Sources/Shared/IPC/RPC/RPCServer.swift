@@ -11,6 +11,7 @@ public final class RPCServer: Sendable {
     public let endpoint: String
     private let inbox: CommandInbox<ServerCommand>
     private let inFlight: InFlightCount
+    private let dispatcher: Task<Void, Never>
 
     /// Binds `endpoint` and starts answering. Throws if the address cannot be bound.
     public init(endpoint: String, handlers: RPCHandlers) async throws(IPCError) {
@@ -19,11 +20,28 @@ public final class RPCServer: Sendable {
         let inFlight = InFlightCount()
         self.inbox = inbox
         self.inFlight = inFlight
-        let started: Result<Void, IPCError> = await withCheckedContinuation { ready in
-            startSocketThread(name: "ipc-server \(endpoint)") {
-                ServerLoop.run(endpoint: endpoint, handlers: handlers, inbox: inbox, inFlight: inFlight, ready: ready)
+        // Requests for async handlers go through one stream to one dispatching task, which starts
+        // a child task per request: a burst read in one poll then costs one wake-up of the pool
+        // instead of one per request.
+        let (jobs, jobSink) = AsyncStream.makeStream(of: ServerJob.self)
+        dispatcher = Task {
+            await withDiscardingTaskGroup { group in
+                for await job in jobs {
+                    group.addTask {
+                        let reply = await job.body(job.request)
+                        inbox.post(.reply(identity: job.identity, frame: reply.encoded()))
+                        inFlight.leave()
+                    }
+                }
             }
         }
+        let started: Result<Void, IPCError> = await withCheckedContinuation { ready in
+            startSocketThread(name: "ipc-server \(endpoint)") {
+                ServerLoop.run(endpoint: endpoint, handlers: handlers, inbox: inbox, inFlight: inFlight,
+                               jobs: jobSink, ready: ready)
+            }
+        }
+        if case .failure = started { dispatcher.cancel() }
         try started.get()
     }
 
@@ -40,7 +58,15 @@ public final class RPCServer: Sendable {
         await withCheckedContinuation { done in
             if !inbox.post(.stop(done)) { done.resume() }
         }
+        await dispatcher.value
     }
+}
+
+/// A request on its way from the socket thread to an async handler.
+struct ServerJob: Sendable {
+    let identity: [UInt8]
+    let request: Envelope
+    let body: @Sendable (Envelope) async -> Envelope
 }
 
 /// What tasks post to a server's socket thread.
@@ -61,7 +87,7 @@ final class InFlightCount: Sendable {
 /// The body of an `RPCServer`'s socket thread.
 enum ServerLoop {
     static func run(endpoint: String, handlers: RPCHandlers, inbox: CommandInbox<ServerCommand>,
-                    inFlight: InFlightCount, ready: CheckedContinuation<Result<Void, IPCError>, Never>) {
+                    inFlight: InFlightCount, jobs: AsyncStream<ServerJob>.Continuation, ready: CheckedContinuation<Result<Void, IPCError>, Never>) {
         let context: ZMQContext
         let socket: ZMQSocket
         do {
@@ -74,16 +100,18 @@ enum ServerLoop {
             try socket.bind(bindAddress(for: endpoint))
         } catch {
             _ = inbox.close()
+            jobs.finish()
             ready.resume(returning: .failure(error))
             return
         }
         ready.resume(returning: .success(()))
+        defer { jobs.finish() }
 
         var running = true
         var accepting = true
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
         while running {
-            let revents = zmqPoll(sockets: [(socket, Int16(ZMQ_POLLIN))], wake: inbox.pipe, timeoutMillis: -1)[0]
+            let revents = zmqPoll(sockets: [(socket, Int16(ZMQ_POLLIN))], inbox: inbox, timeoutMillis: -1)[0]
             for command in inbox.take() {
                 switch command {
                 case .reply(let identity, let frame):
@@ -112,11 +140,7 @@ enum ServerLoop {
                     _ = try? socket.send([identity, body(request).encoded()])
                 case .async(let body):
                     inFlight.enter()
-                    Task {
-                        let reply = await body(request)
-                        inbox.post(.reply(identity: identity, frame: reply.encoded()))
-                        inFlight.leave()
-                    }
+                    jobs.yield(ServerJob(identity: identity, request: request, body: body))
                 }
             }
         }

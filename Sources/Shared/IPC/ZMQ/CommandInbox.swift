@@ -7,6 +7,8 @@ final class CommandInbox<Command: Sendable>: Sendable {
     private struct State {
         var queue: [Command] = []
         var closed = false
+        /// The socket thread is (about to be) blocked in poll and needs the pipe to wake it.
+        var sleeping = false
     }
 
     private let state = Mutex(State())
@@ -20,22 +22,33 @@ final class CommandInbox<Command: Sendable>: Sendable {
     /// answer whatever the command was waiting for itself).
     @discardableResult
     func post(_ command: Command) -> Bool {
-        let (accepted, wasEmpty) = state.withLock { s -> (Bool, Bool) in
+        let (accepted, wake) = state.withLock { s -> (Bool, Bool) in
             if s.closed { return (false, false) }
-            let wasEmpty = s.queue.isEmpty
             s.queue.append(command)
-            return (true, wasEmpty)
+            let wake = s.sleeping
+            s.sleeping = false
+            return (true, wake)
         }
-        // Only the first command of a batch needs to wake the loop: it drains the pipe before it
-        // takes the queue, so a later post either lands in the taken batch or writes a fresh byte.
-        if wasEmpty { pipe.signal() }
+        // A busy socket thread looks at the queue before it next blocks, so only one that has
+        // declared itself asleep costs a pipe write (and only the first post finds it so).
+        if wake { pipe.signal() }
         return accepted
+    }
+
+    /// Called by the socket thread right before it blocks in poll: true means go ahead and
+    /// block (any later post will write the pipe), false means commands are already waiting.
+    func prepareToSleep() -> Bool {
+        state.withLock { s in
+            s.sleeping = s.queue.isEmpty
+            return s.sleeping
+        }
     }
 
     /// Takes every queued command (socket thread only).
     func take() -> [Command] {
         pipe.drain()
         return state.withLock { s in
+            s.sleeping = false
             let commands = s.queue
             s.queue.removeAll(keepingCapacity: true)
             return commands

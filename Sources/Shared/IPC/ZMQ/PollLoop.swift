@@ -1,9 +1,12 @@
 import CZeroMQ
 import Foundation
 
-/// Blocks in `zmq_poll` on a set of sockets plus a wake pipe, for at most `timeoutMillis`
-/// (-1 = until something happens). Returns the `revents` of each socket, in order.
-func zmqPoll(sockets: [(ZMQSocket, Int16)], wake: WakePipe, timeoutMillis: Int) -> [Int16] {
+/// Blocks in `zmq_poll` on a set of sockets plus the inbox's wake pipe, for at most
+/// `timeoutMillis` (-1 = until something happens), or only looks if commands are already queued.
+/// Returns the `revents` of each socket, in order.
+func zmqPoll<C>(sockets: [(ZMQSocket, Int16)], inbox: CommandInbox<C>, timeoutMillis: Int) -> [Int16] {
+    let wake = inbox.pipe
+    let timeoutMillis = inbox.prepareToSleep() ? timeoutMillis : 0
     var items = sockets.map { zmq_pollitem_t(socket: $0.0.handle, fd: 0, events: $0.1, revents: 0) }
     items.append(zmq_pollitem_t(socket: nil, fd: wake.readFD, events: Int16(ZMQ_POLLIN), revents: 0))
     let rc = items.withUnsafeMutableBufferPointer { zmq_poll($0.baseAddress, Int32($0.count), timeoutMillis) }
