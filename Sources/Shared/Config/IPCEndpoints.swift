@@ -10,14 +10,14 @@ public struct IPCEndpoints: Sendable, Equatable {
     public var backup: String
 
     /// The variable that overrides each endpoint, and its socket file name by default.
-    static let variables: [(variable: String, file: String, path: WritableKeyPath<IPCEndpoints, String>)] = [
+    static var variables: [(variable: String, file: String, path: WritableKeyPath<IPCEndpoints, String>)] { [
         ("PDS_IPC_REPO", "repo", \.repo),
         ("PDS_IPC_FIREHOSE", "firehose", \.firehose),
         ("PDS_IPC_FIREHOSE_EVENTS", "firehose-events", \.firehoseEvents),
         ("PDS_IPC_BLOB", "blob", \.blob),
         ("PDS_IPC_AUTH", "auth", \.auth),
         ("PDS_IPC_BACKUP", "backup", \.backup),
-    ]
+    ] }
 
     static func read(_ env: inout EnvironmentReader, socketDirectory: String) throws(ConfigError) -> IPCEndpoints {
         var endpoints = IPCEndpoints(repo: "", firehose: "", firehoseEvents: "", blob: "", auth: "", backup: "")

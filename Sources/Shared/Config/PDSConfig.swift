@@ -11,6 +11,8 @@ public struct PDSConfig: Sendable {
     // Service identity.
     public var hostname: String
     public var port: Int
+    /// The address the gateway listens on: loopback for a localhost dev server, every interface otherwise.
+    public var bindAddress: String
     public var publicURL: URL
     public var serviceDID: String
     public var version: String
@@ -76,6 +78,10 @@ public struct PDSConfig: Sendable {
         }
         port = try env.int("PDS_PORT", in: 1...65535, expected: "a TCP port number 1-65535") ?? 2583
         devMode = try env.bool("PDS_DEV_MODE") ?? (hostname == "localhost")
+        bindAddress = env.string("PDS_BIND_ADDRESS") ?? (hostname == "localhost" ? "127.0.0.1" : "0.0.0.0")
+        guard bindAddress.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else {
+            throw ConfigError.invalid(variable: "PDS_BIND_ADDRESS", value: bindAddress, expected: "an IP address such as 0.0.0.0")
+        }
         let isLocal = hostname == "localhost"
         publicURL = URL(string: isLocal ? "http://localhost:\(port)" : "https://\(hostname)")!
         serviceDID = env.string("PDS_SERVICE_DID") ?? "did:web:\(hostname)"
