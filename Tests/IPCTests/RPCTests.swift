@@ -137,3 +137,20 @@ import Testing
         await server.stop()
     }
 }
+
+@Suite struct DisconnectTests {
+    @Test func callsInFlightWhenTheServiceDiesFailAtOnce() async throws {
+        let dir = try temporarySocketDirectory()
+        let address = endpoint(in: dir, "dies")
+        let server = try await RPCServer(endpoint: address, handlers: TestMethods.handlers())
+        let client = try await RPCClient(endpoint: address)
+        _ = try await client.call(TestMethods.echo, .init(text: "warm"))
+        let pending = Task { try await client.call(TestMethods.nap, .init(milliseconds: 5000), timeout: .seconds(10)) }
+        try await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        await server.stop(grace: .zero)
+        await #expect(throws: IPCError.unavailable(endpoint: address)) { try await pending.value }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        await client.stop()
+    }
+}

@@ -26,6 +26,7 @@ enum ClientLoop {
                     ready: CheckedContinuation<Result<Void, IPCError>, Never>) {
         let context: ZMQContext
         let socket: ZMQSocket
+        let monitor: ZMQSocket
         do {
             context = try ZMQContext()
             socket = try context.socket(ZMQ_DEALER)
@@ -41,6 +42,13 @@ enum ClientLoop {
                 try socket.set(ZMQ_HEARTBEAT_IVL, 1000)
                 try socket.set(ZMQ_HEARTBEAT_TIMEOUT, 3000)
             }
+            // Connection events tell us at once when the service dies: every call in flight on that
+            // connection is lost, and failing it now beats waiting out its deadline.
+            let monitorEndpoint = "inproc://monitor-\(UInt64.random(in: 0 ... .max))"
+            try socket.monitor(monitorEndpoint, events: ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED)
+            monitor = try context.socket(ZMQ_PAIR)
+            try monitor.set(ZMQ_LINGER, 0)
+            try monitor.connect(monitorEndpoint)
             try socket.connect(settings.endpoint)
         } catch {
             _ = inbox.close()
@@ -102,7 +110,20 @@ enum ClientLoop {
             let timeout = nextDeadline == .max ? -1 : Int((nextDeadline - now + 999_999) / 1_000_000)
             var events = Int16(ZMQ_POLLIN)
             if !waiting.isEmpty { events |= Int16(ZMQ_POLLOUT) }
-            let revents = zmqPoll(sockets: [(socket, events)], inbox: inbox, timeoutMillis: timeout)[0]
+            let polled = zmqPoll(sockets: [(socket, events), (monitor, Int16(ZMQ_POLLIN))], inbox: inbox, timeoutMillis: timeout)
+            let revents = polled[0]
+            if (polled[1] & Int16(ZMQ_POLLIN)) != 0 {
+                while let event = try? monitor.receive() {
+                    guard let first = event.first, first.count >= 2 else { continue }
+                    let code = Int32(first[0]) | Int32(first[1]) << 8  // little-endian u16 event id
+                    if code == ZMQ_EVENT_DISCONNECTED {
+                        for call in outstanding.values {
+                            call.continuation.resume(returning: .failure(.unavailable(endpoint: settings.endpoint)))
+                        }
+                        outstanding.removeAll()
+                    }
+                }
+            }
 
             for command in inbox.take() {
                 switch command {
@@ -141,6 +162,7 @@ enum ClientLoop {
             }
         }
 
+        monitor.close()
         socket.close()
         context.terminate()
         for call in outstanding.values { call.continuation.resume(returning: .failure(.stopped)) }

@@ -46,6 +46,13 @@ final class ZMQSocket {
         if zmq_connect(handle, endpoint) != 0 { throw IPCError.lastZMQ("connect \(endpoint)") }
     }
 
+    /// Publishes this socket's connect/disconnect events on a PAIR socket at `inprocEndpoint`
+    /// (same context), which the owner connects and polls next to this one.
+    func monitor(_ inprocEndpoint: String, events: Int32) throws(IPCError) {
+        guard let handle else { throw IPCError.stopped }
+        if zmq_socket_monitor(handle, inprocEndpoint, events) != 0 { throw IPCError.lastZMQ("zmq_socket_monitor") }
+    }
+
     /// Sends one multipart message without blocking. Returns false when the socket cannot take it
     /// now (EAGAIN: no connected peer, or the high-water mark is reached).
     func send(_ frames: [[UInt8]]) throws(IPCError) -> Bool {
