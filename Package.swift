@@ -82,6 +82,7 @@ let package = Package(
         ]),
         // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.
         .testTarget(name: "ProcessTests", dependencies: ["pds"]),
-        .testTarget(name: "ComposeTests", dependencies: ["Config"]),
+        // Config validation, and the compose files checked against the config and the `pds` binary.
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "pds"]),
     ]
 )

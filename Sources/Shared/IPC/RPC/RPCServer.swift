@@ -58,6 +58,9 @@ public final class RPCServer: Sendable {
         await withCheckedContinuation { done in
             if !inbox.post(.stop(done)) { done.resume() }
         }
+        // Handlers still running past the grace period are told to give up; their replies
+        // would have nowhere to go.
+        dispatcher.cancel()
         await dispatcher.value
     }
 }
