@@ -61,12 +61,13 @@ enum ChildProcess {
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 pending += buffer[0..<n]
-                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    output.write(name: name, line: pending[..<newline])
-                    pending.removeSubrange(...newline)
-                }
+                // Every complete line of this read goes out in one write: a busy gateway logs a
+                // line per request, and a syscall per line would cost it throughput.
+                guard let lastNewline = pending.lastIndex(of: UInt8(ascii: "\n")) else { continue }
+                output.write(name: name, lines: pending[...lastNewline])
+                pending.removeSubrange(...lastNewline)
             }
-            if !pending.isEmpty { output.write(name: name, line: pending[...]) }
+            if !pending.isEmpty { output.write(name: name, lines: pending[...] + [UInt8(ascii: "\n")]) }
             close(fd)
         }
         thread.name = "relay \(name)"
@@ -81,9 +82,18 @@ final class OutputLines: Sendable {
 
     init(names: [String]) { width = names.map(\.count).max() ?? 8 }
 
-    func write(name: String, line: ArraySlice<UInt8>) {
+    /// Writes `lines` (each ending in a newline) with the prefix in front of each.
+    func write(name: String, lines: ArraySlice<UInt8>) {
         let prefix = Array((name.padding(toLength: width, withPad: " ", startingAt: 0) + " | ").utf8)
-        let bytes = prefix + line + [UInt8(ascii: "\n")]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.count + 16 * prefix.count)
+        var start = lines.startIndex
+        while start < lines.endIndex {
+            let end = lines[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? lines.endIndex
+            bytes += prefix
+            bytes += lines[start..<end]
+            start = end
+        }
         lock.lock()
         defer { lock.unlock() }
         var offset = 0
@@ -95,5 +105,5 @@ final class OutputLines: Sendable {
     }
 
     /// A line from the supervisor itself.
-    func note(_ text: String) { write(name: "up", line: Array(text.utf8)[...]) }
+    func note(_ text: String) { write(name: "up", lines: Array((text + "\n").utf8)[...]) }
 }

@@ -32,9 +32,7 @@ enum ProcessEntry {
         let enabled = config.logEnabled
         LoggingSystem.bootstrap { label in
             guard enabled else { return SwiftLogNoOpLogHandler() }
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            return LineLogHandler(label: label, level: level)
         }
     }
 

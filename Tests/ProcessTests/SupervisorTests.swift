@@ -29,9 +29,12 @@ import Testing
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         #expect(try String(contentsOfFile: secrets, encoding: .utf8).contains("PDS_JWT_SECRET="))
 
-        // Every child is prefixed with its name in the supervisor's output.
-        #expect(pds.log().contains("gateway  | "))
-        #expect(pds.log().contains("repo     | "))
+        // Every child is prefixed with its name in the supervisor's output (relayed a moment
+        // after the child writes it, so poll).
+        for prefix in ["gateway  | ", "repo     | ", "auth     | "] {
+            let relayed = await HTTP.eventually(within: .seconds(5)) { pds.log().contains(prefix) }
+            #expect(relayed, "no line starting \(prefix) in:\n\(pds.log())")
+        }
     }
 
     @Test func killedChildrenAreRestartedAloneAndCallsFailFastMeanwhile() async throws {
