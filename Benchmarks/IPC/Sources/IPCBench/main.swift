@@ -59,7 +59,7 @@ _ = try await run(client: client, method: echo, callers: 1, seconds: 0.5)  // wa
 print("IPC round trips over \(address), \(seconds) s each")
 print("handler   callers   round-trips/s      p50 µs    p99 µs")
 for method in [echo, echoInline] {
-    for callers in [1, 16] {
+    for callers in [1, 16, 64] {
         let (rate, p50, p99) = try await run(client: client, method: method, callers: callers, seconds: seconds)
         print(String(format: "%-9@ %7d %15.0f %11.1f %9.1f", method.name as NSString, callers, rate, p50, p99))
     }
