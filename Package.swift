@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "EventStream", targets: ["EventStream"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Lexicon", targets: ["Lexicon"]),
+        .library(name: "IPC", targets: ["IPC"]),
+        .library(name: "Config", targets: ["Config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -23,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries (Debian packages, installed by scripts/setup.sh).
@@ -52,30 +57,43 @@ let package = Package(
                 path: "Sources/Shared/Repo"),
         .target(name: "Lexicon", dependencies: ["Syntax", "IPLD"], path: "Sources/Shared/Lexicon"),
 
+        .target(name: "IPC", dependencies: ["CZeroMQ", .product(name: "Logging", package: "swift-log")],
+                path: "Sources/Shared/IPC"),
+        .target(name: "Config", dependencies: ["ATCrypto", "Syntax"], path: "Sources/Shared/Config"),
+
         // Services: one library each; they meet only through IPC.
-        .target(name: "Gateway", dependencies: ["Syntax"], path: "Sources/Gateway"),
-        .target(name: "RepoService", dependencies: ["Storage", "Repo", "Syntax", "IPLD", "ATCrypto", "Lexicon",
+        .target(name: "Gateway", dependencies: [
+            "Syntax", "IPC", "Config", "EventStream",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], path: "Sources/Gateway"),
+        .target(name: "RepoService", dependencies: ["Storage", "Repo", "Syntax", "IPLD", "ATCrypto", "Lexicon", "IPC", "Config",
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/RepoService"),
-        .target(name: "FirehoseService", dependencies: ["Storage", "Repo", "IPLD", "EventStream", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "FirehoseService", dependencies: ["Storage", "Repo", "IPLD", "EventStream", "IPC", "Config",
+                                                        .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/FirehoseService"),
-        .target(name: "BlobService", dependencies: ["IPLD"], path: "Sources/BlobService"),
+        .target(name: "BlobService", dependencies: ["IPLD", "IPC", "Config"], path: "Sources/BlobService"),
         .target(name: "AuthService", dependencies: [
-            "Syntax", "IPLD", "ATCrypto", "Identity", "Storage",
+            "Syntax", "IPLD", "ATCrypto", "Identity", "Storage", "IPC", "Config",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], path: "Sources/AuthService"),
-        .target(name: "BackupService", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "BackupService", dependencies: ["Storage", "IPC", "Config", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/BackupService"),
 
         // The one executable.
         .executableTarget(name: "pds", dependencies: [
             "Syntax", "IPLD", "ATCrypto", "Repo",
             "Gateway", "RepoService", "FirehoseService", "BlobService", "AuthService", "BackupService",
+            "IPC", "Config",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/pds"),
 
         // Tests.
@@ -96,5 +114,14 @@ let package = Package(
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IPLD", "ATCrypto", "TestSupport"]),
         .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Lexicon", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "IPLD", "Syntax", "TestSupport"]),
+        .testTarget(name: "IPCTests", dependencies: ["IPC", "Config"]),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "IPC", "Config",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.
+        .testTarget(name: "ProcessTests", dependencies: ["pds"]),
+        // Config validation, and the compose files checked against the config and the `pds` binary.
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "pds"]),
     ]
 )

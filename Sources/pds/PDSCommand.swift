@@ -6,5 +6,6 @@ struct PDSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pds",
         abstract: "PDSwift, an AT Protocol Personal Data Server.",
-        subcommands: [RepoCommand.self])
+        subcommands: [UpCommand.self, GatewayCommand.self, RepoCommand.self, FirehoseCommand.self, BlobCommand.self,
+                      AuthCommand.self, BackupCommand.self])
 }

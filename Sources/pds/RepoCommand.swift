@@ -5,5 +5,6 @@ struct RepoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repo",
         abstract: "Run the RepoService process, or inspect repository CAR files.",
-        subcommands: [RepoVerifyCommand.self, RepoListCommand.self, RepoExportCommand.self, RepoDiffCommand.self])
+        subcommands: [RepoServeCommand.self, RepoVerifyCommand.self, RepoListCommand.self, RepoExportCommand.self, RepoDiffCommand.self],
+        defaultSubcommand: RepoServeCommand.self)
 }

@@ -1,0 +1,69 @@
+import Foundation
+import IPC
+
+// Measures request/reply over ipc:// through the real RPCServer and RPCClient: one caller
+// strictly sequential, then N callers each keeping one call in flight (pipelined by the client's
+// socket thread). Prints round trips per second and latency percentiles.
+
+struct Payload: Codable, Sendable { var n: Int }
+let echo = RPCMethod<Payload, Payload>("echo")
+let echoInline = RPCMethod<Payload, Payload>("echoInline")
+
+func percentile(_ sorted: [UInt64], _ p: Double) -> Double {
+    Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000
+}
+
+func run(client: RPCClient, method: RPCMethod<Payload, Payload>, callers: Int, seconds: Double) async throws -> (Double, Double, Double) {
+    let start = monotonic()
+    let end = start + UInt64(seconds * 1e9)
+    let latencies = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+        for _ in 0..<callers {
+            group.addTask {
+                var samples: [UInt64] = []
+                samples.reserveCapacity(1 << 18)
+                var i = 0
+                while true {
+                    let t0 = monotonic()
+                    if t0 >= end { break }
+                    _ = try await client.call(method, Payload(n: i))
+                    samples.append(monotonic() - t0)
+                    i += 1
+                }
+                return samples
+            }
+        }
+        var all: [UInt64] = []
+        for try await part in group { all += part }
+        return all
+    }
+    let elapsed = Double(monotonic() - start) / 1e9
+    let sorted = latencies.sorted()
+    return (Double(sorted.count) / elapsed, percentile(sorted, 0.50), percentile(sorted, 0.99))
+}
+
+func monotonic() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+let args = CommandLine.arguments
+let seconds = args.count > 1 ? Double(args[1]) ?? 5 : 5
+let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ipc-bench-\(getpid())")
+try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+let address = "ipc://" + dir.appendingPathComponent("bench.sock").path
+
+var handlers = RPCHandlers()
+handlers.register(echo) { request async throws(IPCError) in request }
+handlers.registerImmediate(echoInline) { request throws(IPCError) in request }
+let server = try await RPCServer(endpoint: address, handlers: handlers)
+let client = try await RPCClient(endpoint: address, defaultTimeout: .seconds(5))
+_ = try await run(client: client, method: echo, callers: 1, seconds: 0.5)  // warm-up
+
+print("IPC round trips over \(address), \(seconds) s each")
+print("handler   callers   round-trips/s      p50 µs    p99 µs")
+for method in [echo, echoInline] {
+    for callers in [1, 16, 64] {
+        let (rate, p50, p99) = try await run(client: client, method: method, callers: callers, seconds: seconds)
+        print(String(format: "%-9@ %7d %15.0f %11.1f %9.1f", method.name as NSString, callers, rate, p50, p99))
+    }
+}
+await client.stop()
+await server.stop()
+try? FileManager.default.removeItem(at: dir)

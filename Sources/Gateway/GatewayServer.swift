@@ -1,0 +1,57 @@
+import Config
+import Hummingbird
+import IPC
+import Logging
+import NIOCore
+
+/// The gateway process: HTTP on one port in front of the back-end services.
+public enum GatewayServer {
+    /// The XRPC methods the gateway serves. Each area adds its own from a file of its own.
+    public static func routes(config: PDSConfig, services: ServiceConnections, metrics: GatewayMetrics) throws -> XRPCRoutes {
+        var routes = XRPCRoutes()
+        try DescribeServer.register(in: &routes, config: config)
+        try PingService.register(in: &routes, services: services, metrics: metrics)
+        return routes
+    }
+
+    /// The complete router: logging and metrics outermost, then XRPC error shaping, CORS, the
+    /// XRPC dispatcher and the plain routes.
+    public static func router(config: PDSConfig, services: ServiceConnections, metrics: GatewayMetrics) throws -> Router<BasicRequestContext> {
+        let routes = try routes(config: config, services: services, metrics: metrics)
+        let router = Router()
+        router.add(middleware: RequestLogMiddleware(metrics: metrics, routes: routes))
+        router.add(middleware: XRPCErrorMiddleware())
+        // The Bluesky web app calls a PDS from another origin, with these headers.
+        router.add(middleware: CORSMiddleware(
+            allowOrigin: .all,
+            allowHeaders: [.accept, .authorization, .contentType, .origin, .init("atproto-proxy")!,
+                           .init("atproto-accept-labelers")!, .init("dpop")!],
+            allowMethods: [.get, .post, .head, .options],
+            exposedHeaders: ["atproto-repo-rev", "atproto-content-labelers", "ratelimit-limit", "ratelimit-remaining",
+                             "ratelimit-reset", "ratelimit-policy", "dpop-nonce", "www-authenticate"],
+            maxAge: .seconds(86400)))
+        let version = config.version
+        router.add(middleware: XRPCDispatcher(routes: routes, special: [
+            "_health": { _, _ in try await Health.respond(services: services, metrics: metrics, version: version) },
+        ]))
+        StaticRoutes.register(on: router, metrics: metrics)
+        return router
+    }
+
+    /// Runs the gateway until SIGTERM or SIGINT, then closes its service connections.
+    public static func run(config: PDSConfig, logger: Logger) async throws {
+        let metrics = GatewayMetrics()
+        let services = try await ServiceConnections.connect(config, metrics: metrics)
+        let app = Application(
+            router: try router(config: config, services: services, metrics: metrics),
+            configuration: .init(address: .hostname(config.bindAddress, port: config.port), serverName: "PDSwift"),
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            await services.stop()
+            throw error
+        }
+        await services.stop()
+    }
+}

@@ -1,0 +1,66 @@
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import Syntax
+
+/// Routes every `/xrpc/<nsid>` request by NSID, before Hummingbird's path router sees it:
+/// invalid NSID → 400, unknown method → 501, wrong verb → 405, then the body checks (content
+/// type, size), then the handler. Anything else goes on down the middleware chain.
+struct XRPCDispatcher<Context: RequestContext>: RouterMiddleware {
+    let routes: XRPCRoutes
+    /// Gateway-level endpoints under `/xrpc/` that are not NSIDs (`_health`).
+    let special: [String: @Sendable (Request, Context) async throws -> Response]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard path.hasPrefix("/xrpc/") else { return try await next(request, context) }
+        let name = String(path.dropFirst("/xrpc/".count))
+        if let endpoint = special[name] { return try await endpoint(request, context) }
+        guard NSID.isValid(name) else { throw XRPCError.invalidRequest("invalid XRPC method name (NSID) in path: \(name)") }
+        guard let method = routes.method(name) else { throw XRPCError.methodNotImplemented(name) }
+        guard request.method.rawValue == method.kind.httpMethod else {
+            throw XRPCError(.methodNotAllowed, "MethodNotAllowed",
+                            "Incorrect HTTP method (\(request.method.rawValue)) for \(name): expected \(method.kind.httpMethod)")
+        }
+        let body = try await Self.readBody(request, for: method)
+        let xrpcRequest = XRPCRequest(nsid: method.nsid, parameters: Self.parameters(request), headers: request.headers, body: body)
+        let response = try await method.handler(xrpcRequest)
+        var headers = HTTPFields()
+        headers[.contentType] = response.contentType
+        return Response(status: response.status, headers: headers, body: .init(byteBuffer: response.body))
+    }
+
+    /// Checks the content type and reads the body, refusing it as soon as it passes the limit.
+    static func readBody(_ request: Request, for method: XRPCMethod) async throws(XRPCError) -> ByteBuffer {
+        let limit = method.input.limit
+        if case .none = method.input { return ByteBuffer() }
+        let contentType = request.headers[.contentType]
+        if case .json = method.input {
+            guard let contentType else {
+                throw .invalidRequest("Request encoding (Content-Type) required but not provided")
+            }
+            let essence = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard essence == "application/json" else {
+                throw .invalidRequest("Wrong request encoding (Content-Type): \(contentType)")
+            }
+        }
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw .payloadTooLarge(limit: limit)
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw .payloadTooLarge(limit: limit)
+        } catch {
+            throw .invalidRequest("cannot read request body")
+        }
+    }
+
+    static func parameters(_ request: Request) -> [String: [String]] {
+        var parameters: [String: [String]] = [:]
+        for (key, value) in request.uri.queryParameters {
+            parameters[String(key), default: []].append(String(value))
+        }
+        return parameters
+    }
+}

@@ -1,0 +1,45 @@
+import HTTPTypes
+import IPC
+
+/// An XRPC error response: an HTTP status and the `{"error": name, "message": text}` body every
+/// failed XRPC call answers with.
+public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    /// The XRPC error name ("InvalidRequest", "MethodNotImplemented", ...).
+    public var error: String
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, _ error: String, _ message: String) {
+        self.status = status
+        self.error = error
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(error): \(message)" }
+
+    /// 400: the request is malformed.
+    public static func invalidRequest(_ message: String) -> XRPCError { XRPCError(.badRequest, "InvalidRequest", message) }
+    /// 501: no such method on this server.
+    public static func methodNotImplemented(_ nsid: String) -> XRPCError {
+        XRPCError(.notImplemented, "MethodNotImplemented", "Method Not Implemented: \(nsid)")
+    }
+    /// 413: the body is larger than the method accepts.
+    public static func payloadTooLarge(limit: Int) -> XRPCError {
+        XRPCError(.contentTooLarge, "PayloadTooLarge", "request body is larger than \(limit) bytes")
+    }
+    /// 500, without leaking internals to the client.
+    public static func internalServerError(_ message: String = "Internal Server Error") -> XRPCError {
+        XRPCError(.internalServerError, "InternalServerError", message)
+    }
+
+    /// The answer for a failed IPC call: 503 when the service is down or too slow, otherwise the
+    /// status its error name maps to.
+    public init(_ ipc: IPCError) {
+        let status = HTTPResponse.Status(code: ipc.httpStatus)
+        switch ipc {
+        case .remote(let name, let message): self.init(status, name, message)
+        case .timeout, .unavailable, .stopped: self.init(status, ipc.xrpcErrorName, ipc.description)
+        case .malformed, .zmq, .cancelled: self.init(status, ipc.xrpcErrorName, "internal service call failed")
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Syntax
+
+/// Everything a PDSwift process is configured with, read from environment variables named as the
+/// reference PDS names them, so an operator can move over with the same `pds.env`.
+///
+/// `PDSConfig.load()` is what processes call at start: it reads and validates the environment,
+/// makes the data directory, and fills in secrets that are not set from `<data>/secrets.env`,
+/// generating them the first time.
+public struct PDSConfig: Sendable {
+    // Service identity.
+    public var hostname: String
+    public var port: Int
+    /// The address the gateway listens on: loopback for a localhost dev server, every interface otherwise.
+    public var bindAddress: String
+    public var publicURL: URL
+    public var serviceDID: String
+    public var version: String
+    public var devMode: Bool
+
+    // Storage.
+    public var dataDirectory: String
+    public var blobstoreDiskLocation: String
+    public var blobstoreS3: S3Blobstore?
+    public var blobUploadLimit: Int
+    public var sqliteDisableWALAutoCheckpoint: Bool
+
+    // Secrets (from the environment or `<data>/secrets.env`).
+    public var secrets: Secrets
+
+    // Network and identity services.
+    public var didPLCURL: URL
+    public var crawlers: [URL]
+    public var appView: AppViewConfig?
+    public var reportService: AppViewConfig?
+
+    // Accounts and the server description.
+    public var inviteRequired: Bool
+    public var serviceHandleDomains: [String]
+    public var contactEmailAddress: String?
+    public var privacyPolicyURL: URL?
+    public var termsOfServiceURL: URL?
+    public var emailSMTPURL: String?
+    public var emailFromAddress: String?
+
+    // Processes.
+    public var ipc: IPCEndpoints
+    public var ipcTimeout: Duration
+    public var logLevel: String
+    public var logEnabled: Bool
+
+    /// The S3 blob store settings, when `PDS_BLOBSTORE_S3_BUCKET` is set.
+    public struct S3Blobstore: Sendable, Equatable {
+        public var bucket: String
+        public var region: String?
+        public var endpoint: URL?
+        public var accessKeyID: String?
+        public var secretAccessKey: String?
+        public var forcePathStyle: Bool
+    }
+
+    /// An upstream service reached by URL and identified by DID (the AppView, the moderation service).
+    public struct AppViewConfig: Sendable, Equatable {
+        public var url: URL
+        public var did: String
+    }
+
+    /// The software version reported by describeServer, `_health` and ping.
+    public static let softwareVersion = "0.1.0"
+
+    /// Reads the environment and validates it, without touching disk. Secrets not in the
+    /// environment come back empty; `load` fills them in.
+    public init(environment: [String: String]) throws(ConfigError) {
+        var env = EnvironmentReader(environment)
+        hostname = env.string("PDS_HOSTNAME") ?? "localhost"
+        guard Self.isValidHostname(hostname) else {
+            throw ConfigError.invalid(variable: "PDS_HOSTNAME", value: hostname, expected: "a DNS host name such as pds.example.com")
+        }
+        port = try env.int("PDS_PORT", in: 1...65535, expected: "a TCP port number 1-65535") ?? 2583
+        devMode = try env.bool("PDS_DEV_MODE") ?? (hostname == "localhost")
+        bindAddress = env.string("PDS_BIND_ADDRESS") ?? (hostname == "localhost" ? "127.0.0.1" : "0.0.0.0")
+        guard bindAddress.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else {
+            throw ConfigError.invalid(variable: "PDS_BIND_ADDRESS", value: bindAddress, expected: "an IP address such as 0.0.0.0")
+        }
+        let isLocal = hostname == "localhost"
+        publicURL = URL(string: isLocal ? "http://localhost:\(port)" : "https://\(hostname)")!
+        serviceDID = env.string("PDS_SERVICE_DID") ?? "did:web:\(hostname)"
+        guard (try? DID(serviceDID)) != nil else {
+            throw ConfigError.invalid(variable: "PDS_SERVICE_DID", value: serviceDID, expected: "a DID such as did:web:pds.example.com")
+        }
+        version = Self.softwareVersion
+
+        let data = env.string("PDS_DATA_DIRECTORY") ?? "./data"
+        dataDirectory = Self.absolute(data)
+        blobstoreDiskLocation = Self.absolute(env.string("PDS_BLOBSTORE_DISK_LOCATION") ?? dataDirectory + "/blocks")
+        if let bucket = env.string("PDS_BLOBSTORE_S3_BUCKET") {
+            blobstoreS3 = S3Blobstore(bucket: bucket, region: env.string("PDS_BLOBSTORE_S3_REGION"),
+                                      endpoint: try env.url("PDS_BLOBSTORE_S3_ENDPOINT"),
+                                      accessKeyID: env.string("PDS_BLOBSTORE_S3_ACCESS_KEY_ID"),
+                                      secretAccessKey: env.string("PDS_BLOBSTORE_S3_SECRET_ACCESS_KEY"),
+                                      forcePathStyle: try env.bool("PDS_BLOBSTORE_S3_FORCE_PATH_STYLE") ?? false)
+        } else {
+            for name in ["REGION", "ENDPOINT", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY", "FORCE_PATH_STYLE"] {
+                _ = env.string("PDS_BLOBSTORE_S3_" + name)
+            }
+            blobstoreS3 = nil
+        }
+        blobUploadLimit = try env.int("PDS_BLOB_UPLOAD_LIMIT", in: 1...(1 << 34), expected: "a size in bytes") ?? 5 * 1024 * 1024
+        sqliteDisableWALAutoCheckpoint = try env.bool("PDS_SQLITE_DISABLE_WAL_AUTO_CHECKPOINT") ?? false
+
+        secrets = try Secrets.read(&env)
+
+        didPLCURL = try env.url("PDS_DID_PLC_URL") ?? URL(string: "https://plc.directory")!
+        crawlers = try env.urlList("PDS_CRAWLERS") ?? []
+        appView = try Self.upstream(&env, url: "PDS_BSKY_APP_VIEW_URL", did: "PDS_BSKY_APP_VIEW_DID")
+        reportService = try Self.upstream(&env, url: "PDS_REPORT_SERVICE_URL", did: "PDS_REPORT_SERVICE_DID")
+
+        inviteRequired = try env.bool("PDS_INVITE_REQUIRED") ?? false
+        // As the reference PDS: handles are under the host name, or `.test` on a local dev server.
+        serviceHandleDomains = env.list("PDS_SERVICE_HANDLE_DOMAINS") ?? [isLocal ? ".test" : ".\(hostname)"]
+        for domain in serviceHandleDomains where !domain.hasPrefix(".") {
+            throw ConfigError.invalid(variable: "PDS_SERVICE_HANDLE_DOMAINS", value: domain,
+                                      expected: "domains starting with a dot, such as .example.com")
+        }
+        contactEmailAddress = env.string("PDS_CONTACT_EMAIL_ADDRESS")
+        privacyPolicyURL = try env.url("PDS_PRIVACY_POLICY_URL")
+        termsOfServiceURL = try env.url("PDS_TERMS_OF_SERVICE_URL")
+        emailSMTPURL = env.string("PDS_EMAIL_SMTP_URL")
+        emailFromAddress = env.string("PDS_EMAIL_FROM_ADDRESS")
+
+        ipc = try IPCEndpoints.read(&env, socketDirectory: dataDirectory + "/ipc")
+        let timeoutMillis = try env.int("PDS_IPC_TIMEOUT_MS", in: 1...600_000, expected: "milliseconds 1-600000") ?? 5000
+        ipcTimeout = .milliseconds(timeoutMillis)
+        logLevel = env.string("LOG_LEVEL")?.lowercased() ?? "info"
+        guard ["trace", "debug", "info", "notice", "warn", "warning", "error", "critical", "fatal"].contains(logLevel) else {
+            throw ConfigError.invalid(variable: "LOG_LEVEL", value: logLevel, expected: "trace, debug, info, warn or error")
+        }
+        logEnabled = try env.bool("LOG_ENABLED") ?? true
+        consultedVariables = env.consulted
+    }
+
+    /// Every environment variable this configuration reads.
+    public let consultedVariables: Set<String>
+
+    /// Reads, validates, creates the data directory and completes the secrets: what a process
+    /// calls once at start.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> PDSConfig {
+        var config = try PDSConfig(environment: environment)
+        try config.prepareDirectories()
+        config.secrets = try SecretsFile(directory: config.dataDirectory).complete(config.secrets)
+        return config
+    }
+
+    /// Makes the data directory and the IPC socket directory (mode 0700: the sockets carry
+    /// unauthenticated internal calls).
+    public func prepareDirectories() throws(ConfigError) {
+        for dir in [dataDirectory, dataDirectory + "/ipc"] {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ConfigError.storage(path: dir, reason: "cannot create directory: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    private static func upstream(_ env: inout EnvironmentReader, url: String, did: String) throws(ConfigError) -> AppViewConfig? {
+        let address = try env.url(url)
+        let identifier = env.string(did)
+        if let identifier, (try? DID(identifier)) == nil {
+            throw ConfigError.invalid(variable: did, value: identifier, expected: "a DID such as did:web:api.bsky.app")
+        }
+        switch (address, identifier) {
+        case (nil, nil): return nil
+        case (let address?, let identifier?): return AppViewConfig(url: address, did: identifier)
+        case (nil, let identifier?): throw ConfigError.invalid(variable: url, value: "", expected: "a URL because \(did)=\(identifier) is set")
+        case (let address?, nil): throw ConfigError.invalid(variable: did, value: "", expected: "a DID because \(url)=\(address) is set")
+        }
+    }
+
+    static func isValidHostname(_ name: String) -> Bool {
+        if name == "localhost" { return true }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        return name.utf8.count <= 253 && labels.count >= 1 && labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+    }
+
+    static func absolute(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return url.standardizedFileURL.path
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A `pds up` started from the build directory on a temporary data directory and a free
+/// loopback port, for tests that need the real processes. `stop()` always leaves no child behind.
+final class PDSUp {
+    let dataDirectory: URL
+    let port: Int
+    let logFile: URL
+    let process: Process
+    private var stopped = false
+
+    /// The `pds` binary next to this test bundle (both live in the same build directory).
+    static func binary() throws -> URL {
+        let testBinary = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        var dir = testBinary.deletingLastPathComponent()
+        // macOS-style bundles nest the binary deeper; walk up until `pds` is beside us.
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("pds")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw TestFailure("pds binary not found near \(testBinary.path); run `swift build` first")
+    }
+
+    /// A TCP port on 127.0.0.1 that nobody is listening on right now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw TestFailure("cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    init(restartDelayMillis: Int = 1500, environment: [String: String] = [:]) throws {
+        dataDirectory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pds-up-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        port = try Self.freePort()
+        logFile = dataDirectory.appendingPathComponent("up.log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = ["up", "--data", dataDirectory.path, "--port", String(port), "--restart-delay-ms", String(restartDelayMillis)]
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("PDS_") { env[key] = nil }
+        env["PDS_HOSTNAME"] = "localhost"
+        env.merge(environment) { $1 }
+        process.environment = env
+        let log = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    deinit { stop() }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// The supervisor's children by subcommand name, read from /proc.
+    func children() -> [String: pid_t] {
+        var result: [String: pid_t] = [:]
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = pid_t(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            guard fields.count > 1, pid_t(fields[1]) == process.processIdentifier,
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let args = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if args.count > 1, fields[0] != "Z" { result[args[1]] = pid }
+        }
+        return result
+    }
+
+    /// Sends SIGTERM and waits for a clean stop; SIGKILLs anything left after 15 s. Idempotent.
+    @discardableResult
+    func stop() -> Int32? {
+        guard !stopped else { return nil }
+        stopped = true
+        let kids = children()
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(15)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        for pid in kids.values { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+        return process.terminationReason == .exit ? process.terminationStatus : nil
+    }
+
+    /// The supervisor's log so far, for failure messages.
+    func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    func removeData() { try? FileManager.default.removeItem(at: dataDirectory) }
+}
+
+/// A failure found by test helpers.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
