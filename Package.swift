@@ -70,6 +70,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], path: "Sources/Gateway"),
         .target(name: "RepoService", dependencies: ["Storage", "Repo", "Syntax", "IPLD", "ATCrypto", "Lexicon", "IPC", "Config",
+                                                    .product(name: "Logging", package: "swift-log"),
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/RepoService"),

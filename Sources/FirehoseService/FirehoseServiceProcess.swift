@@ -1,24 +1,81 @@
 import Config
+import EventStream
+import Foundation
 import IPC
+import IPLD
+import Storage
 
-/// The FirehoseService's implementation of its IPC protocol. For now it only answers `ping`; the
-/// issue that builds the service out adds sequencing and backfill.
+/// The FirehoseService: sequences events from RepoService and AuthService into
+/// `sequencer.sqlite`, answers backfill reads, and publishes each new event to the gateways
+/// the moment it is sequenced.
 public struct FirehoseServiceImplementation: FirehoseServiceAPI {
     let identity = ProcessIdentity(service: .firehose, version: PDSConfig.softwareVersion)
+    public let sequencer: Sequencer
+    let publisher: EventPublisher?
 
-    public init() {}
+    public init(sequencer: Sequencer, publisher: EventPublisher?) {
+        self.sequencer = sequencer
+        self.publisher = publisher
+    }
 
     public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
+
+    public func appendEvents(_ request: FirehoseTypes.AppendRequest) async throws(IPCError) -> FirehoseTypes.AppendResponse {
+        var seqs = [Int64]()
+        for e in request.events {
+            guard let kind = EventKind(rawValue: e.kind) else { throw IPCError.remote(name: "InvalidRequest", message: "unknown event kind \(e.kind)") }
+            do {
+                let body = try DAGCBOR.decode([UInt8](e.body))
+                let (seq, isNew) = try await sequencer.append(did: e.did, kind: kind, dedupeKey: e.dedupeKey, body: body)
+                seqs.append(seq)
+                if isNew, let publisher {
+                    var withSeq = body
+                    if case .map(var m) = body { m["seq"] = .int(seq); withSeq = .map(m) }
+                    publisher.publish(PublishedEvent(topic: "repo", payload: FirehoseWire.encode(seq: seq, frame: EventFrame.message(kind, body: withSeq))))
+                }
+            } catch let e as IPLDError {
+                throw IPCError.remote(name: "InvalidRequest", message: "event body: \(e.message)")
+            } catch {
+                throw IPCError.remote(name: "InternalServerError", message: "sequencing failed: \(error)")
+            }
+        }
+        return FirehoseTypes.AppendResponse(seqs: seqs)
+    }
+
+    public func eventsAfter(_ request: FirehoseTypes.AfterRequest) async throws(IPCError) -> FirehoseTypes.AfterResponse {
+        do {
+            let events = try await sequencer.events(after: request.cursor, limit: max(1, min(request.limit, 1000)))
+            return FirehoseTypes.AfterResponse(events: events.map { .init(seq: $0.seq, frame: Data($0.frame)) })
+        } catch {
+            throw IPCError.remote(name: "InternalServerError", message: "reading events failed: \(error)")
+        }
+    }
+
+    public func state(_ request: Empty) async throws(IPCError) -> FirehoseTypes.StateResponse {
+        do {
+            return FirehoseTypes.StateResponse(head: try await sequencer.currentSeq(), oldest: try await sequencer.oldest()?.seq)
+        } catch {
+            throw IPCError.remote(name: "InternalServerError", message: "reading state failed: \(error)")
+        }
+    }
 }
 
 /// Starts the FirehoseService process's sockets: its ROUTER and the PUB socket gateways subscribe to.
 public enum FirehoseServiceProcess {
     /// Binds both endpoints from `config` and serves until stopped.
     public static func start(config: PDSConfig) async throws(IPCError) -> ServiceHost {
+        let sequencer: Sequencer
+        do {
+            sequencer = try Sequencer(path: config.dataDirectory + "/sequencer.sqlite",
+                                      options: SQLiteOptions(disableWALAutoCheckpoint: config.sqliteDisableWALAutoCheckpoint))
+        } catch {
+            throw IPCError.remote(name: "InternalServerError", message: "cannot open sequencer.sqlite: \(error)")
+        }
         let events = try await EventPublisher(endpoint: config.ipc.firehoseEvents)
         do {
             return try await ServiceHost.serve(.firehose, at: config.ipc.firehose,
-                                               handlers: FirehoseServiceImplementation().rpcHandlers(), publishers: [events])
+                                               handlers: FirehoseServiceImplementation(sequencer: sequencer, publisher: events).rpcHandlers(),
+                                               publishers: [events])
         } catch {
             await events.stop()
             throw error

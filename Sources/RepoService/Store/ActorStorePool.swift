@@ -5,7 +5,7 @@ import Storage
 /// The open account stores: at most `capacity` at once, least recently used closed first,
 /// so thousands of accounts do not hold thousands of open files.
 public actor ActorStorePool {
-    private let layout: ActorStoreLayout
+    let layout: ActorStoreLayout
     private let options: SQLiteOptions
     private let capacity: Int
     private var open: [String: (store: ActorStore, key: any SigningKey, lastUse: UInt64)] = [:]
@@ -45,6 +45,9 @@ public actor ActorStorePool {
         return (store, key)
     }
 
+    /// Closes an account's store if open.
+    func forget(_ did: String) { open[did] = nil }
+
     /// How many stores are open now.
     public var openCount: Int { open.count }
 
@@ -55,5 +58,52 @@ public actor ActorStorePool {
             open[oldest.key] = nil
         }
         open[did] = (store, key, tick)
+    }
+}
+
+extension ActorStorePool {
+    var reservedDirectory: URL { layout.root.appendingPathComponent("reserved") }
+
+    /// Makes a signing key for an account whose DID does not exist yet.
+    public func reserveKey(algorithm: KeyAlgorithm) throws -> any SigningKey {
+        let key = algorithm.generateSigningKey()
+        try FileManager.default.createDirectory(at: reservedDirectory, withIntermediateDirectories: true)
+        try SigningKeyFile.write(key, to: reservedDirectory.appendingPathComponent(key.didKey + ".key"))
+        return key
+    }
+
+    /// The reserved key with this did:key, if any.
+    public func reservedKey(_ didKey: String) throws -> (any SigningKey)? {
+        let url = reservedDirectory.appendingPathComponent(didKey + ".key")
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try SigningKeyFile.read(url)
+    }
+
+    /// Forgets a reserved key once it is in use.
+    public func releaseReservation(_ didKey: String) {
+        try? FileManager.default.removeItem(at: reservedDirectory.appendingPathComponent(didKey + ".key"))
+    }
+
+    /// Deletes an account's files (store and key).
+    public func delete(did: String) throws {
+        forget(did)
+        for path in [layout.databasePath(for: did).path, layout.keyPath(for: did).path] {
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.removeItem(atPath: path + suffix)
+            }
+        }
+    }
+
+    /// Every account with a store on disk.
+    public func allDIDs() -> [String] {
+        let fm = FileManager.default
+        var out = [String]()
+        for shard in (try? fm.contentsOfDirectory(atPath: layout.root.path)) ?? [] where shard.count == 2 {
+            for file in (try? fm.contentsOfDirectory(atPath: layout.root.appendingPathComponent(shard).path)) ?? []
+            where file.hasSuffix(".sqlite") {
+                out.append(String(file.dropLast(".sqlite".count)))
+            }
+        }
+        return out.sorted()
     }
 }

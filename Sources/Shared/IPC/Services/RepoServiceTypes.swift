@@ -1,0 +1,121 @@
+import Foundation
+
+/// Request and response types of the RepoService's methods. Records travel as atproto JSON
+/// text, parsed and checked by RepoService; CAR files as bytes.
+public enum RepoTypes {
+    /// A new account's signing key, made before the DID exists (its genesis operation names it).
+    public struct ReserveKeyRequest: Codable, Sendable { public var algorithm: String
+        public init(algorithm: String = "ES256K") { self.algorithm = algorithm } }
+    public struct ReserveKeyResponse: Codable, Sendable { public var signingKey: String
+        public init(signingKey: String) { self.signingKey = signingKey } }
+
+    /// Creates an account's repo with a reserved key; repeating it for the same DID and key is harmless.
+    public struct CreateRepoRequest: Codable, Sendable {
+        public var did: String
+        public var signingKey: String
+        public init(did: String, signingKey: String) { self.did = did; self.signingKey = signingKey }
+    }
+    /// The commit a repo is at.
+    public struct CommitRef: Codable, Sendable, Equatable {
+        public var cid: String
+        public var rev: String
+        public init(cid: String, rev: String) { self.cid = cid; self.rev = rev }
+    }
+
+    public struct DIDRequest: Codable, Sendable { public var did: String
+        public init(did: String) { self.did = did } }
+
+    /// One write of `applyWrites` (createRecord/putRecord/deleteRecord are one-write batches).
+    public struct Write: Codable, Sendable, Equatable {
+        public var action: String
+        public var collection: String
+        public var rkey: String?
+        public var recordJSON: String?
+        /// putRecord/deleteRecord `swapRecord`: nil = no check; "" = must not exist.
+        public var swapRecord: String?
+        public init(action: String, collection: String, rkey: String? = nil, recordJSON: String? = nil, swapRecord: String? = nil) {
+            self.action = action; self.collection = collection; self.rkey = rkey; self.recordJSON = recordJSON; self.swapRecord = swapRecord
+        }
+    }
+    public struct ApplyWritesRequest: Codable, Sendable {
+        public var did: String
+        public var writes: [Write]
+        public var validate: Bool?
+        public var swapCommit: String?
+        public init(did: String, writes: [Write], validate: Bool?, swapCommit: String?) {
+            self.did = did; self.writes = writes; self.validate = validate; self.swapCommit = swapCommit
+        }
+    }
+    public struct WriteResult: Codable, Sendable, Equatable {
+        public var uri: String
+        public var cid: String?
+        public var validationStatus: String?
+        public init(uri: String, cid: String?, validationStatus: String?) { self.uri = uri; self.cid = cid; self.validationStatus = validationStatus }
+    }
+    public struct ApplyWritesResponse: Codable, Sendable {
+        public var commit: CommitRef
+        public var results: [WriteResult]
+        public init(commit: CommitRef, results: [WriteResult]) { self.commit = commit; self.results = results }
+    }
+
+    public struct GetRecordRequest: Codable, Sendable {
+        public var did: String
+        public var collection: String
+        public var rkey: String
+        public var cid: String?
+        public init(did: String, collection: String, rkey: String, cid: String?) { self.did = did; self.collection = collection; self.rkey = rkey; self.cid = cid }
+    }
+    public struct Record: Codable, Sendable, Equatable {
+        public var uri: String
+        public var cid: String
+        /// The record as atproto JSON.
+        public var valueJSON: String
+        public init(uri: String, cid: String, valueJSON: String) { self.uri = uri; self.cid = cid; self.valueJSON = valueJSON }
+    }
+    public struct ListRecordsRequest: Codable, Sendable {
+        public var did: String
+        public var collection: String
+        public var limit: Int
+        public var cursor: String?
+        public var reverse: Bool
+        public init(did: String, collection: String, limit: Int, cursor: String?, reverse: Bool) {
+            self.did = did; self.collection = collection; self.limit = limit; self.cursor = cursor; self.reverse = reverse
+        }
+    }
+    public struct ListRecordsResponse: Codable, Sendable {
+        public var records: [Record]
+        public var cursor: String?
+        public init(records: [Record], cursor: String?) { self.records = records; self.cursor = cursor }
+    }
+    public struct DescribeRepoResponse: Codable, Sendable {
+        public var collections: [String]
+        public var signingKey: String
+        public var head: CommitRef
+        public init(collections: [String], signingKey: String, head: CommitRef) { self.collections = collections; self.signingKey = signingKey; self.head = head }
+    }
+    public struct PreferencesResponse: Codable, Sendable {
+        /// Each preference object as JSON text.
+        public var preferences: [String]
+        public init(preferences: [String]) { self.preferences = preferences }
+    }
+    public struct PutPreferencesRequest: Codable, Sendable {
+        public var did: String
+        public var preferences: [String]
+        public init(did: String, preferences: [String]) { self.did = did; self.preferences = preferences }
+    }
+    public struct ServiceAuthRequest: Codable, Sendable {
+        public var did: String
+        public var aud: String
+        public var lxm: String?
+        public var exp: Int
+        public init(did: String, aud: String, lxm: String?, exp: Int) { self.did = did; self.aud = aud; self.lxm = lxm; self.exp = exp }
+    }
+    public struct TokenResponse: Codable, Sendable { public var token: String
+        public init(token: String) { self.token = token } }
+    public struct ExportRequest: Codable, Sendable {
+        public var did: String
+        public init(did: String) { self.did = did }
+    }
+    public struct CARResponse: Codable, Sendable { public var car: Data
+        public init(car: Data) { self.car = car } }
+}
