@@ -8,7 +8,7 @@ import NIOCore
 import Testing
 
 /// A service implementation answering ping in-process.
-private struct LiveService: RepoServiceAPI {
+private struct LiveService: ServiceAPI {
     let identity = ProcessIdentity(service: .repo, version: "test")
     func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
 }
@@ -22,7 +22,7 @@ private func makeApp(down: Set<ServiceName> = [], environment: [String: String] 
     let metrics = GatewayMetrics()
     var callers: [ServiceName: any RPCCaller] = [:]
     for name in ServiceName.allCases where !down.contains(name) {
-        callers[name] = InProcessCaller(LiveService().rpcHandlers(), name: name.rawValue)
+        callers[name] = InProcessCaller(LiveService().commonHandlers(), name: name.rawValue)
     }
     let services = ServiceConnections(callers: callers, metrics: metrics)
     let router = try GatewayServer.router(config: config, services: services, metrics: metrics)

@@ -2,14 +2,14 @@ import Testing
 @testable import IPC
 
 /// A toy RepoService implementation, to show a service protocol served in one process.
-private struct FakeRepoService: RepoServiceAPI {
+private struct FakeRepoService: ServiceAPI {
     let identity = ProcessIdentity(service: .repo, version: "test")
     func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
 }
 
 @Suite struct InProcessTests {
     @Test func serviceProtocolServedInProcess() async throws {
-        let client = RepoServiceClient(caller: InProcessCaller(FakeRepoService().rpcHandlers()))
+        let client = RepoServiceClient(caller: InProcessCaller(FakeRepoService().commonHandlers()))
         let pong = try await client.ping(PingRequest())
         #expect(pong.service == .repo)
         #expect(pong.version == "test")
@@ -18,7 +18,7 @@ private struct FakeRepoService: RepoServiceAPI {
     @Test func sameProtocolServedOverASocket() async throws {
         let dir = try temporarySocketDirectory()
         let address = endpoint(in: dir, "repo")
-        let server = try await RPCServer(endpoint: address, handlers: FakeRepoService().rpcHandlers())
+        let server = try await RPCServer(endpoint: address, handlers: FakeRepoService().commonHandlers())
         let caller = try await RPCClient(endpoint: address)
         let pong = try await RepoServiceClient(caller: caller).ping(PingRequest())
         #expect(pong.service == .repo)

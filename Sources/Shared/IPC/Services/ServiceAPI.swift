@@ -35,3 +35,12 @@ public struct ServiceClient: ServiceAPI {
         try await caller.call(CommonMethods.ping, PingRequest(), timeout: timeout)
     }
 }
+
+extension ServiceAPI {
+    /// Handlers for just the methods every service has (test doubles, services not yet built out).
+    public func commonHandlers() -> RPCHandlers {
+        var handlers = RPCHandlers()
+        registerCommonMethods(into: &handlers)
+        return handlers
+    }
+}
