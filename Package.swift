@@ -63,7 +63,7 @@ let package = Package(
 
         // Services: one library each; they meet only through IPC.
         .target(name: "Gateway", dependencies: [
-            "Syntax", "IPC", "Config", "EventStream",
+            "Syntax", "IPLD", "IPC", "Config", "EventStream",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -91,7 +91,8 @@ let package = Package(
         // The one executable.
         .executableTarget(name: "pds", dependencies: [
             "Syntax", "IPLD", "ATCrypto", "Repo",
-            "Gateway", "RepoService", "FirehoseService", "BlobService", "AuthService", "BackupService",
+            "Gateway", "RepoService", "FirehoseService", "BlobService", "AuthService", "BackupService", "PLCDirectory",
+            .product(name: "Hummingbird", package: "hummingbird"),
             "IPC", "Config",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

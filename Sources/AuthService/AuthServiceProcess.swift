@@ -1,20 +1,153 @@
+import ATCrypto
 import Config
+import Foundation
 import IPC
+import Storage
 
-/// The AuthService's implementation of its IPC protocol. For now it only answers `ping`;
-/// the issue that builds the service out adds its methods.
+/// The AuthService: accounts, sessions and tokens, behind its IPC methods.
 public struct AuthServiceImplementation: AuthServiceAPI {
     let identity = ProcessIdentity(service: .auth, version: PDSConfig.softwareVersion)
+    let sessions: Sessions
+    let creation: AccountCreation
+    let plc: PLCClient
 
-    public init() {}
+    var store: AuthStore { sessions.store }
+
+    init(sessions: Sessions, creation: AccountCreation, plc: PLCClient) {
+        self.sessions = sessions
+        self.creation = creation
+        self.plc = plc
+    }
 
     public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
+
+    /// Runs `body`, turning AuthService errors into the XRPC errors they name.
+    func serve<T: Sendable>(_ body: () async throws -> T) async throws(IPCError) -> T {
+        do { return try await body() } catch let e as IPCError { throw e } catch let e as AuthError {
+            throw IPCError.remote(name: e.xrpcError, message: e.message)
+        } catch {
+            throw IPCError.remote(name: "InternalServerError", message: "\(error)")
+        }
+    }
+
+    func session(_ s: Session) -> AuthTypes.Session {
+        AuthTypes.Session(accessJwt: s.accessJwt, refreshJwt: s.refreshJwt, handle: s.handle, did: s.did, email: s.email,
+                          emailConfirmed: s.emailConfirmed, active: s.status == .active,
+                          status: s.status == .active ? nil : s.status.rawValue, didDocJSON: nil)
+    }
+
+    public func createAccount(_ request: AuthTypes.CreateAccountRequest) async throws(IPCError) -> AuthTypes.Session {
+        try await serve { try await creation.create(request) }
+    }
+
+    public func createSession(_ request: AuthTypes.CreateSessionRequest) async throws(IPCError) -> AuthTypes.Session {
+        try await serve {
+            var s = session(try await sessions.create(identifier: request.identifier, password: request.password))
+            s.didDocJSON = try? await plc.document(did: s.did)
+            return s
+        }
+    }
+
+    public func refreshSession(_ request: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Session {
+        try await serve { session(try await sessions.refresh(request.token)) }
+    }
+
+    public func deleteSession(_ request: AuthTypes.TokenRequest) async throws(IPCError) -> Empty {
+        try await serve {
+            try await sessions.delete(request.token)
+            return Empty()
+        }
+    }
+
+    public func verifyAccess(_ request: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Credentials {
+        try await serve {
+            let claims = try await sessions.verifyAccess(request.token)
+            guard let account = try await store.account(identifier: claims.did), account.status != .deleted else {
+                throw AuthError.invalidToken
+            }
+            if account.status == .takendown { throw AuthError("AccountTakedown", "Account has been taken down", status: 401) }
+            return AuthTypes.Credentials(did: claims.did, scope: claims.scope.rawValue)
+        }
+    }
+
+    public func getAccount(_ request: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AccountInfo {
+        try await serve {
+            guard let a = try await store.account(identifier: request.did) else { throw AuthError.accountNotFound }
+            return AuthTypes.AccountInfo(did: a.did, handle: a.handle, email: a.email, emailConfirmed: a.emailConfirmed,
+                                         active: a.status == .active, status: a.status == .active ? nil : a.status.rawValue,
+                                         didDocJSON: try? await plc.document(did: a.did))
+        }
+    }
+
+    public func resolveHandle(_ request: AuthTypes.ResolveHandleRequest) async throws(IPCError) -> AuthTypes.ResolveHandleResponse {
+        try await serve {
+            guard let a = try await store.account(identifier: request.handle.lowercased()), a.status != .deleted else {
+                throw AuthError.invalidRequest("Unable to resolve handle")
+            }
+            return AuthTypes.ResolveHandleResponse(did: a.did)
+        }
+    }
+
+    public func createAppPassword(_ request: AuthTypes.CreateAppPasswordRequest) async throws(IPCError) -> AuthTypes.AppPassword {
+        try await serve {
+            let name = request.name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, name.count <= 64 else { throw AuthError.invalidRequest("App password name must be 1 to 64 characters") }
+            let password = try await sessions.createAppPassword(did: request.did, name: name, privileged: request.privileged)
+            return AuthTypes.AppPassword(name: name, password: password, createdAt: AuthStore.now(), privileged: request.privileged)
+        }
+    }
+
+    public func listAppPasswords(_ request: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AppPasswordList {
+        try await serve {
+            AuthTypes.AppPasswordList(passwords: try await store.appPasswords(did: request.did).map {
+                AuthTypes.AppPassword(name: $0.name, password: nil, createdAt: $0.createdAt, privileged: $0.privileged)
+            })
+        }
+    }
+
+    public func revokeAppPassword(_ request: AuthTypes.RevokeAppPasswordRequest) async throws(IPCError) -> Empty {
+        try await serve {
+            try await store.revokeAppPassword(did: request.did, name: request.name)
+            return Empty()
+        }
+    }
+
+    public func createInviteCodes(_ request: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes {
+        try await serve {
+            guard (1...1000).contains(request.codeCount), request.useCount >= 1 else { throw AuthError.invalidRequest("bad code or use count") }
+            return AuthTypes.InviteCodes(codes: try await store.createInviteCodes(count: request.codeCount, uses: request.useCount,
+                                                                                 forAccount: request.forAccount, createdBy: "admin"))
+        }
+    }
 }
 
 /// Starts the AuthService process's sockets.
 public enum AuthServiceProcess {
     /// Binds the service's endpoint from `config` and serves its methods until stopped.
     public static func start(config: PDSConfig) async throws(IPCError) -> ServiceHost {
-        try await ServiceHost.serve(.auth, at: config.ipc.auth, handlers: AuthServiceImplementation().rpcHandlers())
+        let implementation: AuthServiceImplementation
+        do {
+            let store = try AuthStore(path: config.dataDirectory + "/auth.sqlite",
+                                      options: SQLiteOptions(disableWALAutoCheckpoint: config.sqliteDisableWALAutoCheckpoint))
+            let sessions = Sessions(store: store, tokens: await SessionTokens(secret: config.secrets.jwtSecret, serviceDID: config.serviceDID))
+            let rotationKey = try K256PrivateKey(rawRepresentation: hexBytes(config.secrets.plcRotationKeyHex))
+            let repo = RepoServiceClient(caller: try await RPCClient(endpoint: config.ipc.repo, defaultTimeout: config.ipcTimeout))
+            let firehose = FirehoseServiceClient(caller: try await RPCClient(endpoint: config.ipc.firehose, defaultTimeout: config.ipcTimeout))
+            let plc = PLCClient(directory: config.didPLCURL)
+            let creation = AccountCreation(store: store, sessions: sessions, handles: HandleRules(domains: config.serviceHandleDomains),
+                                           plc: plc, repo: repo, firehose: firehose, rotationKey: rotationKey,
+                                           pdsEndpoint: config.publicURL.absoluteString, inviteRequired: config.inviteRequired)
+            implementation = AuthServiceImplementation(sessions: sessions, creation: creation, plc: plc)
+        } catch let e as IPCError {
+            throw e
+        } catch {
+            throw IPCError.remote(name: "InternalServerError", message: "AuthService cannot start: \(error)")
+        }
+        return try await ServiceHost.serve(.auth, at: config.ipc.auth, handlers: implementation.rpcHandlers())
+    }
+
+    static func hexBytes(_ hex: String) -> [UInt8] {
+        let chars = Array(hex.utf8)
+        return stride(from: 0, to: chars.count - 1, by: 2).compactMap { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16) }
     }
 }

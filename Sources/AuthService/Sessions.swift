@@ -47,7 +47,7 @@ public struct Sessions: Sendable {
     /// Rotates a refresh token into a new session.
     public func refresh(_ refreshJwt: String) async throws -> Session {
         let claims = try await tokens.verify(refreshJwt, scopes: [.refresh])
-        guard let jti = claims.jti?.value else { throw AuthError.invalidToken }
+        guard let jti = claims.jti else { throw AuthError.invalidToken }
         let rotated = try await store.rotateRefreshToken(id: jti, newID: Self.newTokenID(),
                                                          expiresAt: Date().addingTimeInterval(SessionTokens.refreshLifetime))
         guard let account = try await store.account(identifier: rotated.did) else { throw AuthError.accountNotFound }
@@ -65,7 +65,7 @@ public struct Sessions: Sendable {
     /// Ends the session a refresh token belongs to.
     public func delete(_ refreshJwt: String) async throws {
         let claims = try await tokens.verify(refreshJwt, scopes: [.refresh])
-        guard let jti = claims.jti?.value else { throw AuthError.invalidToken }
+        guard let jti = claims.jti else { throw AuthError.invalidToken }
         try await store.revokeRefreshToken(id: jti)
     }
 

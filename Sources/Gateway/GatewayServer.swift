@@ -11,6 +11,12 @@ public enum GatewayServer {
         var routes = XRPCRoutes()
         try DescribeServer.register(in: &routes, config: config)
         try PingService.register(in: &routes, services: services, metrics: metrics)
+        let auth = Authenticator(auth: services.auth, adminPassword: config.secrets.adminPassword)
+        try ServerSessions.register(in: &routes, services: services, auth: auth)
+        try ServerAppPasswords.register(in: &routes, services: services, auth: auth)
+        try RepoRecords.register(in: &routes, services: services, auth: auth)
+        try RepoReads.register(in: &routes, services: services)
+        try ActorPreferences.register(in: &routes, services: services, auth: auth)
         return routes
     }
 

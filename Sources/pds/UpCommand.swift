@@ -40,10 +40,18 @@ struct UpCommand: AsyncParsableCommand {
         environment["PDS_DATA_DIRECTORY"] = config.dataDirectory
         environment["PDS_SUPERVISOR_PID"] = String(getpid())
 
+        // No PLC directory configured: run our own, verifying one, and point every process at it.
+        var children = Self.children
+        if ProcessInfo.processInfo.environment["PDS_DID_PLC_URL"] == nil {
+            let plcPort = Int(environment["PDS_DEV_PLC_PORT"] ?? "") ?? config.port + 1
+            environment["PDS_DEV_PLC_PORT"] = String(plcPort)
+            environment["PDS_DID_PLC_URL"] = "http://127.0.0.1:\(plcPort)"
+            children.insert(.init(name: "plc", arguments: ["plc"]), at: 0)
+        }
         let executable = try Self.ownExecutable()
         var backoff = Supervisor.Backoff()
         backoff.initial = .milliseconds(max(1, restartDelayMillis))
-        let supervisor = Supervisor(executable: executable, children: Self.children, environment: environment, backoff: backoff)
+        let supervisor = Supervisor(executable: executable, children: children, environment: environment, backoff: backoff)
         FileHandle.standardOutput.write(Data("up       | PDSwift \(config.version): \(config.publicURL.absoluteString) (listening on \(config.bindAddress):\(config.port)), data in \(config.dataDirectory)\n".utf8))
         supervisor.start()
         let signal = await signals.next()

@@ -12,19 +12,20 @@ public enum TokenScope: String, Sendable, Codable {
 /// The claims of an access or refresh JWT.
 public struct SessionClaims: JWTPayload, Equatable {
     public var scope: TokenScope
-    public var aud: AudienceClaim
-    public var sub: SubjectClaim
-    public var iat: IssuedAtClaim
-    public var exp: ExpirationClaim
+    public var aud: String
+    public var sub: String
+    /// Seconds since the epoch, as whole numbers: clients (the atproto SDKs) refuse fractions.
+    public var iat: Int
+    public var exp: Int
     /// Refresh tokens only: the token's id, used for rotation.
-    public var jti: IDClaim?
+    public var jti: String?
 
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         // Expiry is checked by `SessionTokens` to map it to `ExpiredToken`.
     }
 
     /// The account DID.
-    public var did: String { sub.value }
+    public var did: String { sub }
 }
 
 /// Issues and verifies the PDS's HS256 session JWTs (`PDS_JWT_SECRET`): access tokens for
@@ -49,15 +50,15 @@ public struct SessionTokens: Sendable {
 
     /// A new access token.
     public func accessToken(did: String, scope: TokenScope, now: Date = Date()) async throws -> String {
-        let claims = SessionClaims(scope: scope, aud: .init(value: serviceDID), sub: .init(value: did),
-                                   iat: .init(value: now), exp: .init(value: now.addingTimeInterval(Self.accessLifetime)), jti: nil)
+        let claims = SessionClaims(scope: scope, aud: serviceDID, sub: did, iat: Int(now.timeIntervalSince1970),
+                                   exp: Int(now.addingTimeInterval(Self.accessLifetime).timeIntervalSince1970), jti: nil)
         return try await keys.sign(claims, header: ["typ": "at+jwt"])
     }
 
     /// A new refresh token with id `jti`.
     public func refreshToken(did: String, jti: String, now: Date = Date()) async throws -> String {
-        let claims = SessionClaims(scope: .refresh, aud: .init(value: serviceDID), sub: .init(value: did),
-                                   iat: .init(value: now), exp: .init(value: now.addingTimeInterval(Self.refreshLifetime)), jti: .init(value: jti))
+        let claims = SessionClaims(scope: .refresh, aud: serviceDID, sub: did, iat: Int(now.timeIntervalSince1970),
+                                   exp: Int(now.addingTimeInterval(Self.refreshLifetime).timeIntervalSince1970), jti: jti)
         return try await keys.sign(claims, header: ["typ": "refresh+jwt"])
     }
 
@@ -65,8 +66,8 @@ public struct SessionTokens: Sendable {
     public func verify(_ token: String, scopes: Set<TokenScope>, now: Date = Date()) async throws(AuthError) -> SessionClaims {
         let claims: SessionClaims
         do { claims = try await keys.verify(token, as: SessionClaims.self) } catch { throw AuthError.invalidToken }
-        guard claims.aud.value.contains(serviceDID) else { throw AuthError.invalidToken }
-        guard claims.exp.value > now else { throw AuthError.expiredToken }
+        guard claims.aud == serviceDID else { throw AuthError.invalidToken }
+        guard Double(claims.exp) > now.timeIntervalSince1970 else { throw AuthError.expiredToken }
         guard scopes.contains(claims.scope) else {
             throw AuthError("InvalidToken", "Bad token scope", status: 400)
         }

@@ -1,27 +1,76 @@
-/// The AuthService (it owns accounts, sessions and tokens) as seen over IPC. Later issues add its methods here: a
-/// requirement on the protocol, a static `RPCMethod` in `AuthMethods`, a line in `rpcHandlers`
-/// and a forwarding method on `AuthServiceClient`.
-public protocol AuthServiceAPI: ServiceAPI {}
+/// The AuthService (it owns accounts, sessions and tokens) as seen over IPC.
+public protocol AuthServiceAPI: ServiceAPI {
+    func createAccount(_ request: AuthTypes.CreateAccountRequest) async throws(IPCError) -> AuthTypes.Session
+    func createSession(_ request: AuthTypes.CreateSessionRequest) async throws(IPCError) -> AuthTypes.Session
+    func refreshSession(_ request: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Session
+    func deleteSession(_ request: AuthTypes.TokenRequest) async throws(IPCError) -> Empty
+    func verifyAccess(_ request: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Credentials
+    func getAccount(_ request: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AccountInfo
+    func resolveHandle(_ request: AuthTypes.ResolveHandleRequest) async throws(IPCError) -> AuthTypes.ResolveHandleResponse
+    func createAppPassword(_ request: AuthTypes.CreateAppPasswordRequest) async throws(IPCError) -> AuthTypes.AppPassword
+    func listAppPasswords(_ request: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AppPasswordList
+    func revokeAppPassword(_ request: AuthTypes.RevokeAppPasswordRequest) async throws(IPCError) -> Empty
+    func createInviteCodes(_ request: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes
+}
 
 /// The wire names and types of the AuthService's own methods.
-public enum AuthMethods {}
+public enum AuthMethods {
+    public static let createAccount = RPCMethod<AuthTypes.CreateAccountRequest, AuthTypes.Session>("createAccount")
+    public static let createSession = RPCMethod<AuthTypes.CreateSessionRequest, AuthTypes.Session>("createSession")
+    public static let refreshSession = RPCMethod<AuthTypes.TokenRequest, AuthTypes.Session>("refreshSession")
+    public static let deleteSession = RPCMethod<AuthTypes.TokenRequest, Empty>("deleteSession")
+    public static let verifyAccess = RPCMethod<AuthTypes.TokenRequest, AuthTypes.Credentials>("verifyAccess")
+    public static let getAccount = RPCMethod<AuthTypes.DIDRequest, AuthTypes.AccountInfo>("getAccount")
+    public static let resolveHandle = RPCMethod<AuthTypes.ResolveHandleRequest, AuthTypes.ResolveHandleResponse>("resolveHandle")
+    public static let createAppPassword = RPCMethod<AuthTypes.CreateAppPasswordRequest, AuthTypes.AppPassword>("createAppPassword")
+    public static let listAppPasswords = RPCMethod<AuthTypes.DIDRequest, AuthTypes.AppPasswordList>("listAppPasswords")
+    public static let revokeAppPassword = RPCMethod<AuthTypes.RevokeAppPasswordRequest, Empty>("revokeAppPassword")
+    public static let createInviteCodes = RPCMethod<AuthTypes.CreateInviteCodesRequest, AuthTypes.InviteCodes>("createInviteCodes")
+}
 
 extension AuthServiceAPI {
     /// This implementation's methods, ready to serve over a socket or in-process.
     public func rpcHandlers() -> RPCHandlers {
-        var handlers = RPCHandlers()
-        registerCommonMethods(into: &handlers)
-        return handlers
+        var h = RPCHandlers()
+        registerCommonMethods(into: &h)
+        h.register(AuthMethods.createAccount) { r async throws(IPCError) in try await self.createAccount(r) }
+        h.register(AuthMethods.createSession) { r async throws(IPCError) in try await self.createSession(r) }
+        h.register(AuthMethods.refreshSession) { r async throws(IPCError) in try await self.refreshSession(r) }
+        h.register(AuthMethods.deleteSession) { r async throws(IPCError) in try await self.deleteSession(r) }
+        h.register(AuthMethods.verifyAccess) { r async throws(IPCError) in try await self.verifyAccess(r) }
+        h.register(AuthMethods.getAccount) { r async throws(IPCError) in try await self.getAccount(r) }
+        h.register(AuthMethods.resolveHandle) { r async throws(IPCError) in try await self.resolveHandle(r) }
+        h.register(AuthMethods.createAppPassword) { r async throws(IPCError) in try await self.createAppPassword(r) }
+        h.register(AuthMethods.listAppPasswords) { r async throws(IPCError) in try await self.listAppPasswords(r) }
+        h.register(AuthMethods.revokeAppPassword) { r async throws(IPCError) in try await self.revokeAppPassword(r) }
+        h.register(AuthMethods.createInviteCodes) { r async throws(IPCError) in try await self.createInviteCodes(r) }
+        return h
     }
 }
 
-/// Calls a AuthService through an `RPCCaller`.
+/// Calls an AuthService through an `RPCCaller`.
 public struct AuthServiceClient: AuthServiceAPI {
     public let caller: any RPCCaller
 
     public init(caller: any RPCCaller) { self.caller = caller }
 
-    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse {
-        try await caller.call(CommonMethods.ping, request)
+    public func ping(_ r: PingRequest) async throws(IPCError) -> PingResponse { try await caller.call(CommonMethods.ping, r) }
+    public func createAccount(_ r: AuthTypes.CreateAccountRequest) async throws(IPCError) -> AuthTypes.Session {
+        // Account creation hashes a password and talks to the PLC directory: give it time.
+        try await caller.call(AuthMethods.createAccount, r, timeout: .seconds(30))
     }
+    public func createSession(_ r: AuthTypes.CreateSessionRequest) async throws(IPCError) -> AuthTypes.Session {
+        try await caller.call(AuthMethods.createSession, r, timeout: .seconds(15))
+    }
+    public func refreshSession(_ r: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Session { try await caller.call(AuthMethods.refreshSession, r) }
+    public func deleteSession(_ r: AuthTypes.TokenRequest) async throws(IPCError) -> Empty { try await caller.call(AuthMethods.deleteSession, r) }
+    public func verifyAccess(_ r: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Credentials { try await caller.call(AuthMethods.verifyAccess, r) }
+    public func getAccount(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AccountInfo { try await caller.call(AuthMethods.getAccount, r) }
+    public func resolveHandle(_ r: AuthTypes.ResolveHandleRequest) async throws(IPCError) -> AuthTypes.ResolveHandleResponse { try await caller.call(AuthMethods.resolveHandle, r) }
+    public func createAppPassword(_ r: AuthTypes.CreateAppPasswordRequest) async throws(IPCError) -> AuthTypes.AppPassword {
+        try await caller.call(AuthMethods.createAppPassword, r, timeout: .seconds(15))
+    }
+    public func listAppPasswords(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AppPasswordList { try await caller.call(AuthMethods.listAppPasswords, r) }
+    public func revokeAppPassword(_ r: AuthTypes.RevokeAppPasswordRequest) async throws(IPCError) -> Empty { try await caller.call(AuthMethods.revokeAppPassword, r) }
+    public func createInviteCodes(_ r: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes { try await caller.call(AuthMethods.createInviteCodes, r) }
 }

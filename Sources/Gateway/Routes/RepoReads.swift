@@ -1,0 +1,71 @@
+import IPC
+import IPLD
+import Syntax
+
+/// Public repo reads: `com.atproto.repo.getRecord`, `listRecords`, `describeRepo`, and
+/// `com.atproto.identity.resolveHandle`.
+enum RepoReads {
+    /// The DID a `repo` parameter (DID or handle) names, if hosted here.
+    static func resolve(_ repo: String, _ services: ServiceConnections) async throws(XRPCError) -> String {
+        if repo.hasPrefix("did:") {
+            guard DID.isValid(repo) else { throw .invalidRequest("Invalid DID: \(repo)") }
+            return repo
+        }
+        guard Handle.isValid(repo) else { throw .invalidRequest("Invalid handle or DID: \(repo)") }
+        do { return try await services.auth.resolveHandle(.init(handle: repo)).did } catch {
+            throw XRPCError(.badRequest, "RepoNotFound", "Could not find repo: \(repo)")
+        }
+    }
+
+    static func register(in routes: inout XRPCRoutes, services: ServiceConnections) throws {
+        let repo = services.repo
+        routes.add(.query(try NSID("com.atproto.repo.getRecord")) { req throws(XRPCError) in
+            let did = try await resolve(try req.requiredParameter("repo"), services)
+            let collection = try req.requiredParameter("collection"), rkey = try req.requiredParameter("rkey")
+            guard NSID.isValid(collection) else { throw .invalidRequest("Invalid collection: \(collection)") }
+            guard RecordKey.isValid(rkey) else { throw .invalidRequest("Invalid record key: \(rkey)") }
+            do {
+                let r = try await repo.getRecord(.init(did: did, collection: collection, rkey: rkey, cid: req.parameter("cid")))
+                return .json(value: ["uri": .string(r.uri), "cid": .string(r.cid), "value": embeddedJSON(r.valueJSON)])
+            } catch { throw XRPCError(any: error) }
+        })
+        routes.add(.query(try NSID("com.atproto.repo.listRecords")) { req throws(XRPCError) in
+            let did = try await resolve(try req.requiredParameter("repo"), services)
+            let collection = try req.requiredParameter("collection")
+            guard NSID.isValid(collection) else { throw .invalidRequest("Invalid collection: \(collection)") }
+            var limit = 50
+            if let l = req.parameter("limit") {
+                guard let v = Int(l), (1...100).contains(v) else { throw .invalidRequest("limit must be an integer from 1 to 100") }
+                limit = v
+            }
+            let reverse = req.parameter("reverse") == "true"
+            do {
+                let out = try await repo.listRecords(.init(did: did, collection: collection, limit: limit, cursor: req.parameter("cursor"), reverse: reverse))
+                var m: [(String, DataValue)] = [("records", .array(out.records.map {
+                    ["uri": .string($0.uri), "cid": .string($0.cid), "value": embeddedJSON($0.valueJSON)]
+                }))]
+                if let c = out.cursor { m.append(("cursor", .string(c))) }
+                return .json(value: .map(DataMap(m)))
+            } catch { throw XRPCError(any: error) }
+        })
+        routes.add(.query(try NSID("com.atproto.repo.describeRepo")) { req throws(XRPCError) in
+            let did = try await resolve(try req.requiredParameter("repo"), services)
+            do {
+                let account = try await services.auth.getAccount(.init(did: did))
+                let described = try await repo.describeRepo(.init(did: did))
+                let doc = embeddedJSON(account.didDocJSON)
+                let handleIsCorrect = doc["alsoKnownAs"]?.arrayValue?.first == .string("at://\(account.handle)")
+                return .json(value: ["handle": .string(account.handle), "did": .string(did), "didDoc": doc,
+                                     "collections": .array(described.collections.map { .string($0) }),
+                                     "handleIsCorrect": .bool(handleIsCorrect)])
+            } catch { throw XRPCError(any: error) }
+        })
+        routes.add(.query(try NSID("com.atproto.identity.resolveHandle")) { req throws(XRPCError) in
+            let handle = try req.requiredParameter("handle").lowercased()
+            guard Handle.isValid(handle) else { throw .invalidRequest("Invalid handle") }
+            do { return .json(value: ["did": .string(try await services.auth.resolveHandle(.init(handle: handle)).did)]) } catch {
+                throw XRPCError(any: error)
+            }
+        })
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Request and response types of the AuthService's methods.
+public enum AuthTypes {
+    public struct CreateAccountRequest: Codable, Sendable {
+        public var handle: String
+        public var email: String?
+        public var password: String?
+        public var inviteCode: String?
+        public var recoveryKey: String?
+        public init(handle: String, email: String?, password: String?, inviteCode: String?, recoveryKey: String?) {
+            self.handle = handle; self.email = email; self.password = password; self.inviteCode = inviteCode; self.recoveryKey = recoveryKey
+        }
+    }
+    /// A session as createAccount/createSession/refreshSession answer it.
+    public struct Session: Codable, Sendable, Equatable {
+        public var accessJwt: String
+        public var refreshJwt: String
+        public var handle: String
+        public var did: String
+        public var email: String?
+        public var emailConfirmed: Bool?
+        public var active: Bool
+        public var status: String?
+        /// The DID document as JSON text.
+        public var didDocJSON: String?
+        public init(accessJwt: String, refreshJwt: String, handle: String, did: String, email: String?, emailConfirmed: Bool?,
+                    active: Bool, status: String?, didDocJSON: String?) {
+            self.accessJwt = accessJwt; self.refreshJwt = refreshJwt; self.handle = handle; self.did = did; self.email = email
+            self.emailConfirmed = emailConfirmed; self.active = active; self.status = status; self.didDocJSON = didDocJSON
+        }
+    }
+    public struct CreateSessionRequest: Codable, Sendable {
+        public var identifier: String
+        public var password: String
+        public init(identifier: String, password: String) { self.identifier = identifier; self.password = password }
+    }
+    public struct TokenRequest: Codable, Sendable {
+        public var token: String
+        public init(token: String) { self.token = token }
+    }
+    /// Who a valid access token speaks for.
+    public struct Credentials: Codable, Sendable, Equatable {
+        public var did: String
+        public var scope: String
+        public init(did: String, scope: String) { self.did = did; self.scope = scope }
+    }
+    public struct DIDRequest: Codable, Sendable {
+        public var did: String
+        public init(did: String) { self.did = did }
+    }
+    public struct AccountInfo: Codable, Sendable, Equatable {
+        public var did: String
+        public var handle: String
+        public var email: String?
+        public var emailConfirmed: Bool
+        public var active: Bool
+        public var status: String?
+        public var didDocJSON: String?
+        public init(did: String, handle: String, email: String?, emailConfirmed: Bool, active: Bool, status: String?, didDocJSON: String?) {
+            self.did = did; self.handle = handle; self.email = email; self.emailConfirmed = emailConfirmed; self.active = active
+            self.status = status; self.didDocJSON = didDocJSON
+        }
+    }
+    public struct ResolveHandleRequest: Codable, Sendable {
+        public var handle: String
+        public init(handle: String) { self.handle = handle }
+    }
+    public struct ResolveHandleResponse: Codable, Sendable {
+        public var did: String
+        public init(did: String) { self.did = did }
+    }
+    public struct CreateAppPasswordRequest: Codable, Sendable {
+        public var did: String
+        public var name: String
+        public var privileged: Bool
+        public init(did: String, name: String, privileged: Bool) { self.did = did; self.name = name; self.privileged = privileged }
+    }
+    public struct AppPassword: Codable, Sendable, Equatable {
+        public var name: String
+        public var password: String?
+        public var createdAt: String
+        public var privileged: Bool
+        public init(name: String, password: String?, createdAt: String, privileged: Bool) {
+            self.name = name; self.password = password; self.createdAt = createdAt; self.privileged = privileged
+        }
+    }
+    public struct AppPasswordList: Codable, Sendable {
+        public var passwords: [AppPassword]
+        public init(passwords: [AppPassword]) { self.passwords = passwords }
+    }
+    public struct RevokeAppPasswordRequest: Codable, Sendable {
+        public var did: String
+        public var name: String
+        public init(did: String, name: String) { self.did = did; self.name = name }
+    }
+    public struct CreateInviteCodesRequest: Codable, Sendable {
+        public var codeCount: Int
+        public var useCount: Int
+        public var forAccount: String
+        public init(codeCount: Int, useCount: Int, forAccount: String) { self.codeCount = codeCount; self.useCount = useCount; self.forAccount = forAccount }
+    }
+    public struct InviteCodes: Codable, Sendable {
+        public var codes: [String]
+        public init(codes: [String]) { self.codes = codes }
+    }
+}

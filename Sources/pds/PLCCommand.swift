@@ -1,0 +1,28 @@
+import ArgumentParser
+import Config
+import Foundation
+import Hummingbird
+import PLCDirectory
+
+/// `pds plc`: a PLC directory (the plc.directory HTTP API, verifying every operation) with
+/// its own SQLite file, for offline development and tests.
+struct PLCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plc", abstract: "Run a verifying PLC directory for development (plc.directory's HTTP API).")
+
+    @Option(name: .customLong("port"), help: "Port to listen on (default PDS_DEV_PLC_PORT, else the PDS port + 1).") var port: Int?
+    @Option(name: .customLong("data"), help: "Where plc.sqlite lives (default: the PDS data directory).") var data: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let pdsPort = Int(environment["PDS_PORT"] ?? "") ?? 2583
+        let listen = port ?? Int(environment["PDS_DEV_PLC_PORT"] ?? "") ?? pdsPort + 1
+        let directory = PDSConfigPath.absolute(data ?? environment["PDS_DATA_DIRECTORY"] ?? "./data")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = try PLCStore(path: directory + "/plc.sqlite")
+        let router = Router()
+        PLCDirectoryRoutes.register(on: router, store: store)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: listen), serverName: "PDSwift-PLC"))
+        try await app.runService()
+    }
+}
