@@ -14,10 +14,9 @@ struct PLCCommand: AsyncParsableCommand {
     @Option(name: .customLong("data"), help: "Where plc.sqlite lives (default: the PDS data directory).") var data: String?
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let pdsPort = Int(environment["PDS_PORT"] ?? "") ?? 2583
-        let listen = port ?? Int(environment["PDS_DEV_PLC_PORT"] ?? "") ?? pdsPort + 1
-        let directory = PDSConfigPath.absolute(data ?? environment["PDS_DATA_DIRECTORY"] ?? "./data")
+        let config = try PDSConfig(environment: ProcessInfo.processInfo.environment)
+        let listen = port ?? config.devPLCPort
+        let directory = data.map(PDSConfigPath.absolute) ?? config.dataDirectory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try PLCStore(path: directory + "/plc.sqlite")
         let router = Router()

@@ -43,7 +43,7 @@ struct UpCommand: AsyncParsableCommand {
         // No PLC directory configured: run our own, verifying one, and point every process at it.
         var children = Self.children
         if ProcessInfo.processInfo.environment["PDS_DID_PLC_URL"] == nil {
-            let plcPort = Int(environment["PDS_DEV_PLC_PORT"] ?? "") ?? config.port + 1
+            let plcPort = config.devPLCPort
             environment["PDS_DEV_PLC_PORT"] = String(plcPort)
             environment["PDS_DID_PLC_URL"] = "http://127.0.0.1:\(plcPort)"
             children.insert(.init(name: "plc", arguments: ["plc"]), at: 0)

@@ -100,7 +100,9 @@ import Testing
         let healthy = await HTTP.eventually(within: .seconds(20)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
         try #require(healthy, "never healthy:\n\(pds.log())")
         let children = pds.children()
-        #expect(children.count == 6)
+        // The six processes, plus the development PLC directory (no PDS_DID_PLC_URL set).
+        #expect(children.count == 7)
+        #expect(children["plc"] != nil)
         let started = ContinuousClock.now
         let status = pds.stop()
         #expect(status == 0)

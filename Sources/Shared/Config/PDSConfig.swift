@@ -30,6 +30,8 @@ public struct PDSConfig: Sendable {
 
     // Network and identity services.
     public var didPLCURL: URL
+    /// Port of the development PLC directory `pds up` runs when no PLC directory is configured.
+    public var devPLCPort: Int
     public var crawlers: [URL]
     public var appView: AppViewConfig?
     public var reportService: AppViewConfig?
@@ -111,6 +113,7 @@ public struct PDSConfig: Sendable {
         secrets = try Secrets.read(&env)
 
         didPLCURL = try env.url("PDS_DID_PLC_URL") ?? URL(string: "https://plc.directory")!
+        devPLCPort = try env.int("PDS_DEV_PLC_PORT", in: 1...65535, expected: "a port number") ?? min(port + 1, 65535)
         crawlers = try env.urlList("PDS_CRAWLERS") ?? []
         appView = try Self.upstream(&env, url: "PDS_BSKY_APP_VIEW_URL", did: "PDS_BSKY_APP_VIEW_DID")
         reportService = try Self.upstream(&env, url: "PDS_REPORT_SERVICE_URL", did: "PDS_REPORT_SERVICE_DID")
