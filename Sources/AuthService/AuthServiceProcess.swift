@@ -9,13 +9,15 @@ public struct AuthServiceImplementation: AuthServiceAPI {
     let identity = ProcessIdentity(service: .auth, version: PDSConfig.softwareVersion)
     let sessions: Sessions
     let creation: AccountCreation
+    let lifecycle: AccountLifecycle
     let plc: PLCClient
 
     var store: AuthStore { sessions.store }
 
-    init(sessions: Sessions, creation: AccountCreation, plc: PLCClient) {
+    init(sessions: Sessions, creation: AccountCreation, lifecycle: AccountLifecycle, plc: PLCClient) {
         self.sessions = sessions
         self.creation = creation
+        self.lifecycle = lifecycle
         self.plc = plc
     }
 
@@ -66,7 +68,8 @@ public struct AuthServiceImplementation: AuthServiceAPI {
                 throw AuthError.invalidToken
             }
             if account.status == .takendown { throw AuthError("AccountTakedown", "Account has been taken down", status: 401) }
-            return AuthTypes.Credentials(did: claims.did, scope: claims.scope.rawValue)
+            return AuthTypes.Credentials(did: claims.did, scope: claims.scope.rawValue,
+                                         status: account.status == .active ? nil : account.status.rawValue)
         }
     }
 
@@ -112,6 +115,23 @@ public struct AuthServiceImplementation: AuthServiceAPI {
         }
     }
 
+    public func setAccountStatus(_ request: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty {
+        try await serve {
+            guard let status = Account.Status(rawValue: request.status), status != .deleted else {
+                throw AuthError.invalidRequest("unknown account status \(request.status)")
+            }
+            try await lifecycle.setStatus(did: request.did, status)
+            return Empty()
+        }
+    }
+
+    public func updateHandle(_ request: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty {
+        try await serve {
+            try await lifecycle.updateHandle(did: request.did, to: request.handle)
+            return Empty()
+        }
+    }
+
     public func createInviteCodes(_ request: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes {
         try await serve {
             guard (1...1000).contains(request.codeCount), request.useCount >= 1 else { throw AuthError.invalidRequest("bad code or use count") }
@@ -137,7 +157,9 @@ public enum AuthServiceProcess {
             let creation = AccountCreation(store: store, sessions: sessions, handles: HandleRules(domains: config.serviceHandleDomains),
                                            plc: plc, repo: repo, firehose: firehose, rotationKey: rotationKey,
                                            pdsEndpoint: config.publicURL.absoluteString, inviteRequired: config.inviteRequired)
-            implementation = AuthServiceImplementation(sessions: sessions, creation: creation, plc: plc)
+            let lifecycle = AccountLifecycle(store: store, handles: HandleRules(domains: config.serviceHandleDomains), plc: plc,
+                                             firehose: firehose, rotationKey: rotationKey)
+            implementation = AuthServiceImplementation(sessions: sessions, creation: creation, lifecycle: lifecycle, plc: plc)
         } catch let e as IPCError {
             throw e
         } catch {

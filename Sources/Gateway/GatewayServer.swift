@@ -17,6 +17,7 @@ public enum GatewayServer {
         try RepoRecords.register(in: &routes, services: services, auth: auth)
         try RepoReads.register(in: &routes, services: services)
         try ActorPreferences.register(in: &routes, services: services, auth: auth)
+        try AccountStatus.register(in: &routes, services: services, auth: auth)
         return routes
     }
 

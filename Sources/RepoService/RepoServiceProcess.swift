@@ -112,7 +112,8 @@ public struct RepoServiceImplementation: RepoServiceAPI {
             let (store, key) = try await stores.store(for: request.did)
             guard let head = try store.head() else { throw RepoServiceError.repoNotFound(request.did) }
             return RepoTypes.DescribeRepoResponse(collections: try await store.collections(), signingKey: key.didKey,
-                                                  head: .init(cid: head.cid.string, rev: head.rev))
+                                                  head: .init(cid: head.cid.string, rev: head.rev),
+                                                  recordCount: try await store.recordCount(), blockCount: try await store.blockCount())
         }
     }
 

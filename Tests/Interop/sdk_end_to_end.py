@@ -136,4 +136,26 @@ c.app.bsky.actor.put_preferences(models.AppBskyActorPutPreferences.Data(preferen
     models.AppBskyActorDefs.AdultContentPref(enabled=False)]))
 prefs = c.app.bsky.actor.get_preferences()
 check(len(prefs.preferences) == 1, "preferences")
+# Deactivate: writes and public reads refused; activate: back.
+c.com.atproto.server.deactivate_account(models.ComAtprotoServerDeactivateAccount.Data())
+try:
+    create(c, "app.bsky.feed.post", models.AppBskyFeedPost.Record(text="while deactivated", created_at=now))
+    check(False, "write refused while deactivated")
+except BadRequestError as e:
+    check("RepoDeactivated" in str(e), "write refused while deactivated")
+try:
+    new_client().com.atproto.repo.list_records({"repo": me.did, "collection": "app.bsky.feed.post"})
+    check(False, "reads refused while deactivated")
+except BadRequestError as e:
+    check("RepoDeactivated" in str(e), "reads refused while deactivated")
+c.com.atproto.server.activate_account()
+create(c, "app.bsky.feed.post", models.AppBskyFeedPost.Record(text="back again", created_at=now))
+status = c.com.atproto.server.check_account_status()
+check(status.activated and status.indexed_records >= 10, "activate + checkAccountStatus")
+
+# Handle change: the DID document and resolution follow.
+c.com.atproto.identity.update_handle(models.ComAtprotoIdentityUpdateHandle.Data(handle="caroline.test"))
+check(new_client().com.atproto.identity.resolve_handle({"handle": "caroline.test"}).did == me.did, "updateHandle + resolveHandle")
+described = new_client().com.atproto.repo.describe_repo({"repo": "caroline.test"})
+check(described.handle == "caroline.test" and described.handle_is_correct, "describeRepo after handle change")
 print("ALL OK")

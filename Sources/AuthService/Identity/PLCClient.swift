@@ -41,3 +41,18 @@ public struct PLCClient: Sendable {
         }
     }
 }
+
+extension PLCClient {
+    /// The DID's newest operation.
+    func lastOperation(did: String) async throws(AuthError) -> PLCOperation {
+        var request = URLRequest(url: directory.appendingPathComponent(did).appendingPathComponent("log/last"))
+        request.timeoutInterval = 10
+        do {
+            let (data, response) = try await URLSession.shared.data(for: request)
+            guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw AuthError.accountNotFound }
+            return try PLCOperation(try DataModelJSON.parse(Array(data)))
+        } catch let e as AuthError { throw e } catch {
+            throw AuthError.internalError("cannot read the DID's PLC log: \(error)")
+        }
+    }
+}

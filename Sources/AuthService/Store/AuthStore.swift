@@ -110,3 +110,15 @@ extension AuthStore {
         try SQLiteSnapshot.write(pool, to: destination)
     }
 }
+
+extension AuthStore {
+    /// Changes an account's handle (after its DID document was updated).
+    public func setHandle(did: String, handle: String) async throws {
+        try await pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE handle = ? AND did != ?", arguments: [handle, did]) == true {
+                throw AuthError.handleNotAvailable()
+            }
+            try db.execute(sql: "UPDATE account SET handle = ? WHERE did = ?", arguments: [handle, did])
+        }
+    }
+}

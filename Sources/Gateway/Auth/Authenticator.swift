@@ -39,6 +39,22 @@ public final class Authenticator: Sendable {
         return credentials
     }
 
+    /// Drops a cached token (after the account's status changed).
+    public func forget(_ headers: HTTPFields) {
+        guard let token = try? Self.bearer(headers) else { return }
+        _ = cache.withLock { $0.removeValue(forKey: token) }
+    }
+
+    /// An active account's credentials: what writes require.
+    public func activeAccount(_ headers: HTTPFields) async throws(XRPCError) -> AuthTypes.Credentials {
+        let credentials = try await account(headers)
+        switch credentials.status {
+        case nil: return credentials
+        case "takendown": throw XRPCError(.badRequest, "RepoTakendown", "Repo has been taken down")
+        default: throw XRPCError(.badRequest, "RepoDeactivated", "Repo has been deactivated")
+        }
+    }
+
     /// An access token of the account itself (not an app password): for password, email and
     /// account changes.
     public func privilegedAccount(_ headers: HTTPFields) async throws(XRPCError) -> AuthTypes.Credentials {

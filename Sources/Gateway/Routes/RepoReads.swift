@@ -6,14 +6,26 @@ import Syntax
 /// `com.atproto.identity.resolveHandle`.
 enum RepoReads {
     /// The DID a `repo` parameter (DID or handle) names, if hosted here.
+    /// A deactivated or taken-down repo is not served.
     static func resolve(_ repo: String, _ services: ServiceConnections) async throws(XRPCError) -> String {
+        let did: String
         if repo.hasPrefix("did:") {
             guard DID.isValid(repo) else { throw .invalidRequest("Invalid DID: \(repo)") }
-            return repo
+            did = repo
+        } else {
+            guard Handle.isValid(repo) else { throw .invalidRequest("Invalid handle or DID: \(repo)") }
+            do { did = try await services.auth.resolveHandle(.init(handle: repo.lowercased())).did } catch {
+                throw XRPCError(.badRequest, "RepoNotFound", "Could not find repo: \(repo)")
+            }
         }
-        guard Handle.isValid(repo) else { throw .invalidRequest("Invalid handle or DID: \(repo)") }
-        do { return try await services.auth.resolveHandle(.init(handle: repo)).did } catch {
+        let account: AuthTypes.AccountInfo
+        do { account = try await services.auth.getAccount(.init(did: did)) } catch {
             throw XRPCError(.badRequest, "RepoNotFound", "Could not find repo: \(repo)")
+        }
+        switch account.status {
+        case nil: return did
+        case "takendown": throw XRPCError(.badRequest, "RepoTakendown", "Repo has been taken down: \(did)")
+        default: throw XRPCError(.badRequest, "RepoDeactivated", "Repo has been deactivated: \(did)")
         }
     }
 

@@ -31,7 +31,7 @@ enum RepoRecords {
 
     static func register(in routes: inout XRPCRoutes, services: ServiceConnections, auth: Authenticator) throws {
         routes.add(.procedure(try NSID("com.atproto.repo.createRecord")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.activeAccount(req.headers)
             let body = try req.jsonObject()
             let did = try await ownRepo(body, who, services: services)
             let write = RepoTypes.Write(action: "create", collection: try body.string("collection"), rkey: try body.optionalString("rkey"),
@@ -40,7 +40,7 @@ enum RepoRecords {
             return .json(value: result(out, out.results[0]))
         })
         routes.add(.procedure(try NSID("com.atproto.repo.putRecord")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.activeAccount(req.headers)
             let body = try req.jsonObject()
             let did = try await ownRepo(body, who, services: services)
             // swapRecord: absent = no check; null = must not exist yet.
@@ -51,7 +51,7 @@ enum RepoRecords {
             return .json(value: result(out, out.results[0]))
         })
         routes.add(.procedure(try NSID("com.atproto.repo.deleteRecord")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.activeAccount(req.headers)
             let body = try req.jsonObject()
             let did = try await ownRepo(body, who, services: services)
             let write = RepoTypes.Write(action: "delete", collection: try body.string("collection"), rkey: try body.string("rkey"),
@@ -60,7 +60,7 @@ enum RepoRecords {
             return .json(value: ["commit": commitJSON(out.commit)])
         })
         routes.add(.procedure(try NSID("com.atproto.repo.applyWrites"), maxBytes: 2_000_000) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.activeAccount(req.headers)
             let body = try req.jsonObject()
             let did = try await ownRepo(body, who, services: services)
             guard case .array(let items)? = body["writes"] else { throw .invalidRequest("Input must have the property \"writes\"") }

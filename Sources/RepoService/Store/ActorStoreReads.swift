@@ -61,6 +61,11 @@ extension ActorStore {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record") ?? 0 }
     }
 
+    /// The number of blocks stored.
+    public func blockCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM repo_block") ?? 0 }
+    }
+
     /// Streams the repo as a CAR (root = the head commit) to `sink`, from one consistent
     /// read snapshot.
     public func exportCAR(sink: @escaping @Sendable ([UInt8]) throws -> Void) async throws {

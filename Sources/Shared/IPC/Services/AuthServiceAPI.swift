@@ -11,6 +11,8 @@ public protocol AuthServiceAPI: ServiceAPI {
     func listAppPasswords(_ request: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AppPasswordList
     func revokeAppPassword(_ request: AuthTypes.RevokeAppPasswordRequest) async throws(IPCError) -> Empty
     func createInviteCodes(_ request: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes
+    func setAccountStatus(_ request: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty
+    func updateHandle(_ request: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty
 }
 
 /// The wire names and types of the AuthService's own methods.
@@ -26,6 +28,8 @@ public enum AuthMethods {
     public static let listAppPasswords = RPCMethod<AuthTypes.DIDRequest, AuthTypes.AppPasswordList>("listAppPasswords")
     public static let revokeAppPassword = RPCMethod<AuthTypes.RevokeAppPasswordRequest, Empty>("revokeAppPassword")
     public static let createInviteCodes = RPCMethod<AuthTypes.CreateInviteCodesRequest, AuthTypes.InviteCodes>("createInviteCodes")
+    public static let setAccountStatus = RPCMethod<AuthTypes.SetStatusRequest, Empty>("setAccountStatus")
+    public static let updateHandle = RPCMethod<AuthTypes.UpdateHandleRequest, Empty>("updateHandle")
 }
 
 extension AuthServiceAPI {
@@ -44,6 +48,8 @@ extension AuthServiceAPI {
         h.register(AuthMethods.listAppPasswords) { r async throws(IPCError) in try await self.listAppPasswords(r) }
         h.register(AuthMethods.revokeAppPassword) { r async throws(IPCError) in try await self.revokeAppPassword(r) }
         h.register(AuthMethods.createInviteCodes) { r async throws(IPCError) in try await self.createInviteCodes(r) }
+        h.register(AuthMethods.setAccountStatus) { r async throws(IPCError) in try await self.setAccountStatus(r) }
+        h.register(AuthMethods.updateHandle) { r async throws(IPCError) in try await self.updateHandle(r) }
         return h
     }
 }
@@ -73,4 +79,8 @@ public struct AuthServiceClient: AuthServiceAPI {
     public func listAppPasswords(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AppPasswordList { try await caller.call(AuthMethods.listAppPasswords, r) }
     public func revokeAppPassword(_ r: AuthTypes.RevokeAppPasswordRequest) async throws(IPCError) -> Empty { try await caller.call(AuthMethods.revokeAppPassword, r) }
     public func createInviteCodes(_ r: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes { try await caller.call(AuthMethods.createInviteCodes, r) }
+    public func setAccountStatus(_ r: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty { try await caller.call(AuthMethods.setAccountStatus, r) }
+    public func updateHandle(_ r: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty {
+        try await caller.call(AuthMethods.updateHandle, r, timeout: .seconds(30))
+    }
 }

@@ -43,7 +43,20 @@ public enum AuthTypes {
     public struct Credentials: Codable, Sendable, Equatable {
         public var did: String
         public var scope: String
-        public init(did: String, scope: String) { self.did = did; self.scope = scope }
+        /// nil for an active account; otherwise `deactivated` or `takendown`.
+        public var status: String?
+        public init(did: String, scope: String, status: String? = nil) { self.did = did; self.scope = scope; self.status = status }
+    }
+    public struct SetStatusRequest: Codable, Sendable {
+        public var did: String
+        /// `active`, `deactivated` or `takendown`.
+        public var status: String
+        public init(did: String, status: String) { self.did = did; self.status = status }
+    }
+    public struct UpdateHandleRequest: Codable, Sendable {
+        public var did: String
+        public var handle: String
+        public init(did: String, handle: String) { self.did = did; self.handle = handle }
     }
     public struct DIDRequest: Codable, Sendable {
         public var did: String

@@ -91,7 +91,12 @@ public enum RepoTypes {
         public var collections: [String]
         public var signingKey: String
         public var head: CommitRef
-        public init(collections: [String], signingKey: String, head: CommitRef) { self.collections = collections; self.signingKey = signingKey; self.head = head }
+        public var recordCount: Int
+        public var blockCount: Int
+        public init(collections: [String], signingKey: String, head: CommitRef, recordCount: Int, blockCount: Int) {
+            self.collections = collections; self.signingKey = signingKey; self.head = head
+            self.recordCount = recordCount; self.blockCount = blockCount
+        }
     }
     public struct PreferencesResponse: Codable, Sendable {
         /// Each preference object as JSON text.

@@ -1,0 +1,57 @@
+import IPC
+import IPLD
+import Syntax
+
+/// Account lifecycle and identity changes: `com.atproto.server.deactivateAccount`,
+/// `activateAccount`, `checkAccountStatus`, `com.atproto.identity.updateHandle`, and the
+/// admin takedown `com.atproto.admin.updateSubjectStatus`.
+enum AccountStatus {
+    static func register(in routes: inout XRPCRoutes, services: ServiceConnections, auth: Authenticator) throws {
+        let authService = services.auth
+        routes.add(XRPCMethod(try NSID("com.atproto.server.deactivateAccount"), .procedure, input: .json(maxBytes: 10_000)) { req throws(XRPCError) in
+            let who = try await auth.privilegedAccount(req.headers)
+            do { _ = try await authService.setAccountStatus(.init(did: who.did, status: "deactivated")) } catch { throw XRPCError(any: error) }
+            auth.forget(req.headers)
+            return .empty
+        })
+        routes.add(XRPCMethod(try NSID("com.atproto.server.activateAccount"), .procedure) { req throws(XRPCError) in
+            let who = try await auth.privilegedAccount(req.headers)
+            guard who.status != "takendown" else { throw XRPCError(.badRequest, "AccountTakedown", "Account has been taken down") }
+            do { _ = try await authService.setAccountStatus(.init(did: who.did, status: "active")) } catch { throw XRPCError(any: error) }
+            auth.forget(req.headers)
+            return .empty
+        })
+        routes.add(.query(try NSID("com.atproto.server.checkAccountStatus")) { req throws(XRPCError) in
+            let who = try await auth.account(req.headers)
+            do {
+                let described = try await services.repo.describeRepo(.init(did: who.did))
+                return .json(value: ["activated": .bool(who.status == nil), "validDid": true,
+                                     "repoCommit": .string(described.head.cid), "repoRev": .string(described.head.rev),
+                                     "repoBlocks": .int(Int64(described.blockCount)), "indexedRecords": .int(Int64(described.recordCount)),
+                                     "privateStateValues": 0, "expectedBlobs": 0, "importedBlobs": 0])
+            } catch { throw XRPCError(any: error) }
+        })
+        routes.add(.procedure(try NSID("com.atproto.identity.updateHandle")) { req throws(XRPCError) in
+            let who = try await auth.account(req.headers)
+            let body = try req.jsonObject()
+            do { _ = try await authService.updateHandle(.init(did: who.did, handle: try body.string("handle").lowercased())) } catch {
+                throw XRPCError(any: error)
+            }
+            return .empty
+        })
+        routes.add(.procedure(try NSID("com.atproto.admin.updateSubjectStatus")) { req throws(XRPCError) in
+            try auth.admin(req.headers)
+            let body = try req.jsonObject()
+            guard case .map(let subject)? = body["subject"], case .string(let did)? = subject["did"] else {
+                throw .invalidRequest("Only account subjects ({did}) are supported")
+            }
+            guard case .map(let takedown)? = body["takedown"], case .bool(let applied)? = takedown["applied"] else {
+                throw .invalidRequest("Input must have takedown.applied")
+            }
+            do { _ = try await authService.setAccountStatus(.init(did: did, status: applied ? "takendown" : "active")) } catch {
+                throw XRPCError(any: error)
+            }
+            return .json(value: ["subject": .map(subject), "takedown": .map(takedown)])
+        })
+    }
+}
