@@ -42,6 +42,7 @@ public enum GatewayServer {
             "_health": { _, _ in try await Health.respond(services: services, metrics: metrics, version: version) },
         ]))
         StaticRoutes.register(on: router, metrics: metrics)
+        WellKnown.register(on: router, config: config, services: services)
         return router
     }
 

@@ -158,4 +158,7 @@ c.com.atproto.identity.update_handle(models.ComAtprotoIdentityUpdateHandle.Data(
 check(new_client().com.atproto.identity.resolve_handle({"handle": "caroline.test"}).did == me.did, "updateHandle + resolveHandle")
 described = new_client().com.atproto.repo.describe_repo({"repo": "caroline.test"})
 check(described.handle == "caroline.test" and described.handle_is_correct, "describeRepo after handle change")
+import urllib.request
+req = urllib.request.Request(base + "/.well-known/atproto-did", headers={"Host": "caroline.test"})
+check(urllib.request.urlopen(req).read().decode() == me.did, "/.well-known/atproto-did by Host")
 print("ALL OK")
