@@ -10,14 +10,16 @@ public struct AuthServiceImplementation: AuthServiceAPI {
     let sessions: Sessions
     let creation: AccountCreation
     let lifecycle: AccountLifecycle
+    let emails: EmailFlows
     let plc: PLCClient
 
     var store: AuthStore { sessions.store }
 
-    init(sessions: Sessions, creation: AccountCreation, lifecycle: AccountLifecycle, plc: PLCClient) {
+    init(sessions: Sessions, creation: AccountCreation, lifecycle: AccountLifecycle, emails: EmailFlows, plc: PLCClient) {
         self.sessions = sessions
         self.creation = creation
         self.lifecycle = lifecycle
+        self.emails = emails
         self.plc = plc
     }
 
@@ -132,6 +134,10 @@ public struct AuthServiceImplementation: AuthServiceAPI {
         }
     }
 
+    public func emailFlow(_ request: AuthTypes.EmailFlowRequest) async throws(IPCError) -> AuthTypes.EmailFlowResponse {
+        try await serve { try await emails.run(request) }
+    }
+
     public func createInviteCodes(_ request: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes {
         try await serve {
             guard (1...1000).contains(request.codeCount), request.useCount >= 1 else { throw AuthError.invalidRequest("bad code or use count") }
@@ -159,7 +165,9 @@ public enum AuthServiceProcess {
                                            pdsEndpoint: config.publicURL.absoluteString, inviteRequired: config.inviteRequired)
             let lifecycle = AccountLifecycle(store: store, handles: HandleRules(domains: config.serviceHandleDomains), plc: plc,
                                              firehose: firehose, rotationKey: rotationKey)
-            implementation = AuthServiceImplementation(sessions: sessions, creation: creation, lifecycle: lifecycle, plc: plc)
+            let mailer = MailboxFile(url: URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("mailbox.jsonl"))
+            let emails = EmailFlows(store: store, mailer: mailer, lifecycle: lifecycle, repo: repo)
+            implementation = AuthServiceImplementation(sessions: sessions, creation: creation, lifecycle: lifecycle, emails: emails, plc: plc)
         } catch let e as IPCError {
             throw e
         } catch {

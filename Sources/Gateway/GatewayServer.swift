@@ -18,6 +18,7 @@ public enum GatewayServer {
         try RepoReads.register(in: &routes, services: services)
         try ActorPreferences.register(in: &routes, services: services, auth: auth)
         try AccountStatus.register(in: &routes, services: services, auth: auth)
+        try ServerEmailFlows.register(in: &routes, services: services, auth: auth)
         return routes
     }
 

@@ -161,4 +161,35 @@ check(described.handle == "caroline.test" and described.handle_is_correct, "desc
 import urllib.request
 req = urllib.request.Request(base + "/.well-known/atproto-did", headers={"Host": "caroline.test"})
 check(urllib.request.urlopen(req).read().decode() == me.did, "/.well-known/atproto-did by Host")
+# Emailed-token flows read their codes from the dev mailbox file.
+import json, os
+mailbox = os.path.join(os.environ["PDS_DATA_DIRECTORY"], "mailbox.jsonl")
+
+
+def last_token(to, subject):
+    for line in reversed(open(mailbox).read().splitlines()):
+        m = json.loads(line)
+        if m["to"] == to and m["subject"] == subject:
+            return m["token"]
+    return None
+
+
+c.com.atproto.server.request_email_confirmation()
+c.com.atproto.server.confirm_email(models.ComAtprotoServerConfirmEmail.Data(
+    email="carol@example.com", token=last_token("carol@example.com", "Confirm your email")))
+check(c.com.atproto.server.get_session().email_confirmed, "email confirmation")
+new_client().com.atproto.server.request_password_reset(models.ComAtprotoServerRequestPasswordReset.Data(email="carol@example.com"))
+new_client().com.atproto.server.reset_password(models.ComAtprotoServerResetPassword.Data(
+    token=last_token("carol@example.com", "Reset your password"), password="new password"))
+fresh = new_client()
+fresh.login("caroline.test", "new password", fetch_bsky_profile=False)
+check(fresh.com.atproto.server.get_session().did == me.did, "password reset")
+fresh.com.atproto.server.request_account_delete()
+new_client().com.atproto.server.delete_account(models.ComAtprotoServerDeleteAccount.Data(
+    did=me.did, password="new password", token=last_token("carol@example.com", "Delete your account")))
+try:
+    new_client().com.atproto.repo.describe_repo({"repo": me.did})
+    check(False, "deleted account gone")
+except BadRequestError as e:
+    check("RepoNotFound" in str(e), "deleted account gone")
 print("ALL OK")

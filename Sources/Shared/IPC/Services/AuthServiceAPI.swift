@@ -13,6 +13,7 @@ public protocol AuthServiceAPI: ServiceAPI {
     func createInviteCodes(_ request: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes
     func setAccountStatus(_ request: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty
     func updateHandle(_ request: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty
+    func emailFlow(_ request: AuthTypes.EmailFlowRequest) async throws(IPCError) -> AuthTypes.EmailFlowResponse
 }
 
 /// The wire names and types of the AuthService's own methods.
@@ -30,6 +31,7 @@ public enum AuthMethods {
     public static let createInviteCodes = RPCMethod<AuthTypes.CreateInviteCodesRequest, AuthTypes.InviteCodes>("createInviteCodes")
     public static let setAccountStatus = RPCMethod<AuthTypes.SetStatusRequest, Empty>("setAccountStatus")
     public static let updateHandle = RPCMethod<AuthTypes.UpdateHandleRequest, Empty>("updateHandle")
+    public static let emailFlow = RPCMethod<AuthTypes.EmailFlowRequest, AuthTypes.EmailFlowResponse>("emailFlow")
 }
 
 extension AuthServiceAPI {
@@ -50,6 +52,7 @@ extension AuthServiceAPI {
         h.register(AuthMethods.createInviteCodes) { r async throws(IPCError) in try await self.createInviteCodes(r) }
         h.register(AuthMethods.setAccountStatus) { r async throws(IPCError) in try await self.setAccountStatus(r) }
         h.register(AuthMethods.updateHandle) { r async throws(IPCError) in try await self.updateHandle(r) }
+        h.register(AuthMethods.emailFlow) { r async throws(IPCError) in try await self.emailFlow(r) }
         return h
     }
 }
@@ -80,6 +83,9 @@ public struct AuthServiceClient: AuthServiceAPI {
     public func revokeAppPassword(_ r: AuthTypes.RevokeAppPasswordRequest) async throws(IPCError) -> Empty { try await caller.call(AuthMethods.revokeAppPassword, r) }
     public func createInviteCodes(_ r: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes { try await caller.call(AuthMethods.createInviteCodes, r) }
     public func setAccountStatus(_ r: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty { try await caller.call(AuthMethods.setAccountStatus, r) }
+    public func emailFlow(_ r: AuthTypes.EmailFlowRequest) async throws(IPCError) -> AuthTypes.EmailFlowResponse {
+        try await caller.call(AuthMethods.emailFlow, r, timeout: .seconds(15))
+    }
     public func updateHandle(_ r: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty {
         try await caller.call(AuthMethods.updateHandle, r, timeout: .seconds(30))
     }

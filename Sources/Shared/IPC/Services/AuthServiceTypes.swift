@@ -117,4 +117,25 @@ public enum AuthTypes {
         public var codes: [String]
         public init(codes: [String]) { self.codes = codes }
     }
+
+    /// One step of an emailed-token flow (confirm email, change email, reset password,
+    /// delete account).
+    public struct EmailFlowRequest: Codable, Sendable {
+        public enum Step: String, Codable, Sendable {
+            case requestEmailConfirmation, confirmEmail, requestEmailUpdate, updateEmail
+            case requestPasswordReset, resetPassword, requestAccountDelete, deleteAccount
+        }
+        public var step: Step
+        public var did: String?
+        public var email: String?
+        public var token: String?
+        public var password: String?
+        public init(step: Step, did: String? = nil, email: String? = nil, token: String? = nil, password: String? = nil) {
+            self.step = step; self.did = did; self.email = email; self.token = token; self.password = password
+        }
+    }
+    public struct EmailFlowResponse: Codable, Sendable {
+        public var tokenRequired: Bool?
+        public init(tokenRequired: Bool? = nil) { self.tokenRequired = tokenRequired }
+    }
 }
