@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // S3 blob storage: streaming request/response bodies over HTTP/1.1 with TLS (AWS, R2, B2 are HTTPS-only).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries (Debian packages, installed by scripts/setup.sh).
@@ -47,7 +49,11 @@ let package = Package(
                 path: "Sources/RepoService"),
         .target(name: "FirehoseService", dependencies: ["Repo", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/FirehoseService"),
-        .target(name: "BlobService", dependencies: ["IPLD"], path: "Sources/BlobService"),
+        .target(name: "BlobService", dependencies: ["IPLD", "Syntax",
+                                                    .product(name: "Crypto", package: "swift-crypto"),
+                                                    .product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                path: "Sources/BlobService"),
         .target(name: "AuthService", dependencies: [
             "Syntax", "IPLD", "ATCrypto", "Identity",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -73,6 +79,9 @@ let package = Package(
         .testTarget(name: "AuthServiceTests", dependencies: ["AuthService", "ATCrypto", "IPLD", "Identity", "TestSupport"]),
         .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "IPLD", "TestSupport"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IPLD", "ATCrypto", "TestSupport"]),
+        .testTarget(name: "BlobServiceTests", dependencies: ["BlobService", "IPLD", "TestSupport",
+                                                             .product(name: "Crypto", package: "swift-crypto"),
+                                                             .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
     ]
 )
