@@ -74,7 +74,7 @@ public final class BlobService: Sendable {
             return try await self.index.commitUpload(did: did, cid: cid.string, mimeType: mimeType, size: size,
                                                      at: now, quota: self.config.accountQuota)
         }
-        return BlobRef(cid: cid, mimeType: record.mimeType, size: record.size)
+        return BlobRef(ref: cid, mimeType: record.mimeType, size: record.size)
     }
 
     /// A blob's record for the account; `BlobNotFound` when it has none or it is taken down.

@@ -45,7 +45,7 @@ struct GeneratedBytes: AsyncSequence, Sendable {
         mutating func next() async throws -> [UInt8]? {
             if let f = spec.failAfter, produced >= f { throw ClientWentAway() }
             guard produced < spec.size else { return nil }
-            let n = min(spec.chunkSize, spec.size - produced)
+            let n = Swift.min(spec.chunkSize, spec.size - produced)
             produced += n
             return GeneratedBytes.fill(n, &rng)
         }
@@ -58,7 +58,7 @@ struct GeneratedBytes: AsyncSequence, Sendable {
             var i = 0
             while i < n {
                 var word = rng.next()
-                for _ in 0..<min(8, n - i) {
+                for _ in 0..<Swift.min(8, n - i) {
                     buffer[i] = UInt8(truncatingIfNeeded: word)
                     word >>= 8
                     i += 1

@@ -31,13 +31,13 @@ import Testing
         let ref = try await service.upload(did: alice, declaredMimeType: nil, chunks: Chunks([Array(bytes[..<300_000]), Array(bytes[300_000...])]))
         for (request, lo, hi) in [(ByteRange.Request.from(0, through: 0), 0, 0), (.from(1000, through: 299_999), 1000, 299_999),
                                   (.from(999_000, through: nil), 999_000, 999_999), (.suffix(12345), 1_000_000 - 12345, 999_999)] {
-            let d = try await service.read(did: alice, cid: ref.cid, range: request)
+            let d = try await service.read(did: alice, cid: ref.ref, range: request)
             #expect(d.headers.status == 206)
             #expect(d.headers["Content-Range"] == "bytes \(lo)-\(hi)/1000000")
             #expect(d.headers["Content-Length"] == String(hi - lo + 1))
             #expect(try await d.body.collect() == Array(bytes[lo...hi]))
         }
-        let e = await expectBlobError("RangeNotSatisfiable") { _ = try await service.read(did: alice, cid: ref.cid, range: .from(1_000_000, through: nil)) }
+        let e = await expectBlobError("RangeNotSatisfiable") { _ = try await service.read(did: alice, cid: ref.ref, range: .from(1_000_000, through: nil)) }
         #expect(e?.status == 416)
     }
 }

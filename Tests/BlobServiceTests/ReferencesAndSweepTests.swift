@@ -20,10 +20,10 @@ import Testing
         let s = try makeDiskService(dir)
         let ref = try await upload(s, seed: 1, at: t0)
         #expect(try await s.sweep(now: t0.addingTimeInterval(ttl - 1)) == SweepReport())
-        #expect(try await s.blob(did: alice, cid: ref.cid).permanent == false)
+        #expect(try await s.blob(did: alice, cid: ref.ref).permanent == false)
         let report = try await s.sweep(now: t0.addingTimeInterval(ttl + 1))
         #expect(report.expiredRows == 1 && report.deletedBlobs == 1 && report.freedBytes == 10_000)
-        await expectBlobError("BlobNotFound") { _ = try await s.read(did: alice, cid: ref.cid) }
+        await expectBlobError("BlobNotFound") { _ = try await s.read(did: alice, cid: ref.ref) }
         #expect(dir.files(under: "blobs/blocks").isEmpty)
         #expect(try await s.usage(did: alice) == AccountUsage(bytes: 0, blobs: 0))
     }
@@ -33,22 +33,22 @@ import Testing
         defer { dir.cleanup() }
         let s = try makeDiskService(dir)
         let ref = try await upload(s, seed: 2, at: t0)
-        try await s.markReferenced(did: alice, recordURI: post, cids: [ref.cid])
-        try await s.markReferenced(did: alice, recordURI: post2, cids: [ref.cid])
-        #expect(try await s.blob(did: alice, cid: ref.cid).permanent)
+        try await s.markReferenced(did: alice, recordURI: post, cids: [ref.ref])
+        try await s.markReferenced(did: alice, recordURI: post2, cids: [ref.ref])
+        #expect(try await s.blob(did: alice, cid: ref.ref).permanent)
         let later = t0.addingTimeInterval(10 * ttl)
         #expect(try await s.sweep(now: later).expiredRows == 0)
         // One of two references goes: still permanent.
         #expect(try await s.releaseReferences(did: alice, recordURI: post, now: later).isEmpty)
         #expect(try await s.sweep(now: later.addingTimeInterval(10 * ttl)).expiredRows == 0)
-        #expect(try await s.blob(did: alice, cid: ref.cid).permanent)
+        #expect(try await s.blob(did: alice, cid: ref.ref).permanent)
         // The last one goes: temporary again, collectable a TTL after the release.
         let released = later.addingTimeInterval(10 * ttl)
-        #expect(try await s.releaseReferences(did: alice, recordURI: post2, now: released) == [ref.cid])
-        #expect(try await s.blob(did: alice, cid: ref.cid).permanent == false)
+        #expect(try await s.releaseReferences(did: alice, recordURI: post2, now: released) == [ref.ref])
+        #expect(try await s.blob(did: alice, cid: ref.ref).permanent == false)
         #expect(try await s.sweep(now: released.addingTimeInterval(ttl / 2)).expiredRows == 0)
         #expect(try await s.sweep(now: released.addingTimeInterval(ttl + 1)).deletedBlobs == 1)
-        await expectBlobError("BlobNotFound") { _ = try await s.blob(did: alice, cid: ref.cid) }
+        await expectBlobError("BlobNotFound") { _ = try await s.blob(did: alice, cid: ref.ref) }
     }
 
     @Test func sharedBytesStayWhileAnotherAccountHoldsThem() async throws {
@@ -57,11 +57,11 @@ import Testing
         let s = try makeDiskService(dir)
         let a = try await upload(s, alice, seed: 3, at: t0)
         _ = try await upload(s, bob, seed: 3, at: t0)
-        try await s.markReferenced(did: bob, recordURI: "at://\(bob)/app.bsky.feed.post/1", cids: [a.cid])
+        try await s.markReferenced(did: bob, recordURI: "at://\(bob)/app.bsky.feed.post/1", cids: [a.ref])
         let report = try await s.sweep(now: t0.addingTimeInterval(ttl + 1))
         #expect(report.expiredRows == 1 && report.deletedBlobs == 0)
-        await expectBlobError("BlobNotFound") { _ = try await s.read(did: alice, cid: a.cid) }
-        #expect(try await s.read(did: bob, cid: a.cid).body.collect().count == 10_000)
+        await expectBlobError("BlobNotFound") { _ = try await s.read(did: alice, cid: a.ref) }
+        #expect(try await s.read(did: bob, cid: a.ref).body.collect().count == 10_000)
     }
 
     @Test func markReferencedNeedsUploadedBlobs() async throws {
@@ -70,10 +70,10 @@ import Testing
         let s = try makeDiskService(dir)
         let ref = try await upload(s, seed: 4, at: t0)
         let ghost = CID.compute(.raw, of: [9, 9, 9])
-        await expectBlobError("BlobNotFound") { try await s.markReferenced(did: alice, recordURI: post, cids: [ref.cid, ghost]) }
+        await expectBlobError("BlobNotFound") { try await s.markReferenced(did: alice, recordURI: post, cids: [ref.ref, ghost]) }
         // All or nothing: the uploaded one did not become permanent.
-        #expect(try await s.blob(did: alice, cid: ref.cid).permanent == false)
-        #expect(try await s.missingBlobs(did: alice, cids: [ref.cid, ghost]) == [ghost])
+        #expect(try await s.blob(did: alice, cid: ref.ref).permanent == false)
+        #expect(try await s.missingBlobs(did: alice, cids: [ref.ref, ghost]) == [ghost])
     }
 
     @Test func importThenUploadMissingBlobs() async throws {
@@ -86,7 +86,7 @@ import Testing
         let missing = try await s.listMissingBlobs(did: alice)
         #expect(missing.blobs.count == 1 && missing.blobs[0].cid == cid && missing.blobs[0].recordURI == post)
         let ref = try await s.upload(did: alice, declaredMimeType: nil, chunks: body, now: t0)
-        #expect(ref.cid == cid)
+        #expect(ref.ref == cid)
         // Referenced before it arrived: permanent at once, never collected.
         #expect(try await s.blob(did: alice, cid: cid).permanent)
         #expect(try await s.sweep(now: t0.addingTimeInterval(100 * ttl)).expiredRows == 0)
@@ -100,8 +100,8 @@ import Testing
         var cids = [CID]()
         for i in 0..<5 {
             let ref = try await upload(s, seed: 100 + UInt64(i), at: t0)
-            try await s.markReferenced(did: alice, recordURI: post + "\(i)", cids: [ref.cid], repoRev: "3kaaaaaaaaa2\(i)")
-            cids.append(ref.cid)
+            try await s.markReferenced(did: alice, recordURI: post + "\(i)", cids: [ref.ref], repoRev: "3kaaaaaaaaa2\(i)")
+            cids.append(ref.ref)
         }
         _ = try await upload(s, seed: 999, at: t0)   // temporary: not in the repo, not listed
         let page1 = try await s.listBlobs(did: alice, limit: 3)
@@ -121,12 +121,12 @@ import Testing
         defer { dir.cleanup() }
         let s = try makeDiskService(dir)
         let ref = try await upload(s, seed: 6, at: t0)
-        try await s.takedown(did: alice, cid: ref.cid, ref: "mod-42")
-        await expectBlobError("BlobNotFound") { _ = try await s.read(did: alice, cid: ref.cid) }
-        await expectBlobError("BlobNotFound") { try await s.markReferenced(did: alice, recordURI: post, cids: [ref.cid]) }
-        try await s.takedown(did: alice, cid: ref.cid, ref: nil)
-        #expect(try await s.read(did: alice, cid: ref.cid).body.collect().count == 10_000)
-        await expectBlobError("BlobNotFound") { try await s.takedown(did: bob, cid: ref.cid, ref: "x") }
+        try await s.takedown(did: alice, cid: ref.ref, ref: "mod-42")
+        await expectBlobError("BlobNotFound") { _ = try await s.read(did: alice, cid: ref.ref) }
+        await expectBlobError("BlobNotFound") { try await s.markReferenced(did: alice, recordURI: post, cids: [ref.ref]) }
+        try await s.takedown(did: alice, cid: ref.ref, ref: nil)
+        #expect(try await s.read(did: alice, cid: ref.ref).body.collect().count == 10_000)
+        await expectBlobError("BlobNotFound") { try await s.takedown(did: bob, cid: ref.ref, ref: "x") }
     }
 
     @Test func reuploadRestartsTheClock() async throws {
@@ -136,7 +136,7 @@ import Testing
         let ref = try await upload(s, seed: 7, at: t0)
         _ = try await upload(s, seed: 7, at: t0.addingTimeInterval(ttl))
         #expect(try await s.sweep(now: t0.addingTimeInterval(ttl + 10)).expiredRows == 0)
-        #expect(try await s.blob(did: alice, cid: ref.cid).size == 10_000)
+        #expect(try await s.blob(did: alice, cid: ref.ref).size == 10_000)
     }
 
     @Test func interruptedWriteIsSweptAsOrphan() async throws {
@@ -161,8 +161,8 @@ import Testing
         _ = try await upload(s, bob, seed: 8, at: t0)
         let own = try await upload(s, alice, seed: 9, at: t0)
         try await s.deleteAccount(did: alice)
-        #expect(try await s.store.size(of: own.cid) == nil)
-        #expect(try await s.store.size(of: shared.cid) == 10_000)
+        #expect(try await s.store.size(of: own.ref) == nil)
+        #expect(try await s.store.size(of: shared.ref) == 10_000)
         #expect(try await s.usage(did: alice) == AccountUsage(bytes: 0, blobs: 0))
     }
 
