@@ -47,13 +47,24 @@ struct MotoServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let server = MotoServer(process: process, port: port)
-        defer {
-            process.terminate()
-            process.waitUntilExit()
+        do {
+            try await server.waitUntilUp()
+            try await server.createBucket()
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
         }
-        try await server.waitUntilUp()
-        try await server.createBucket()
-        try await body(server)
+        await server.stop()
+    }
+
+    /// SIGTERM, then SIGKILL: moto's threads serving our pooled keep-alive connections can
+    /// hold its exit open indefinitely.
+    func stop() async {
+        process.terminate()
+        for _ in 0..<20 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// The store config for this server's bucket, path style.
