@@ -90,7 +90,7 @@ public final class BlobService: Sendable {
         let record = try await blob(did: did, cid: cid)
         let resolved = try range.map { (r) throws(BlobError) in try ByteRange.resolve(r, size: record.size) }
         let body = try await storage {
-            try await self.store.read(cid, offset: resolved?.offset ?? 0, length: resolved?.length ?? record.size)
+            try await self.store.read(cid, offset: resolved?.offset ?? 0, length: resolved?.length)
         }
         return BlobDownload(headers: BlobResponseHeaders(cid: cid.string, mimeType: record.mimeType, size: record.size, range: resolved),
                             body: body)

@@ -26,10 +26,10 @@ struct MotoServer {
     }()
 
     static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
-    static let skipReason = "moto_server not found on PATH or at $PDSWIFT_MOTO_SERVER (pip install 'moto[server]'); S3 tests skipped"
+    static let skipReason = "moto_server not found on PATH or at $PDSWIFT_MOTO_SERVER (pip install 'moto[server]')"
     /// Run when moto is there, and always in CI, where its absence must fail, not skip.
     static let shouldRun: Bool = {
-        if executable == nil && !inCI { print("BlobServiceTests: \(skipReason)") }
+        if executable == nil && !inCI { print("BlobServiceTests: \(skipReason); S3 tests skipped") }
         return executable != nil || inCI
     }()
 

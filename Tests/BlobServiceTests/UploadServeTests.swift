@@ -108,6 +108,24 @@ import Testing
         #expect(try await service.usage(did: bob) == AccountUsage(bytes: 300_000, blobs: 1))
     }
 
+    @Test func concurrentUploadsOfTheSameBytes() async throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanup() }
+        let service = try makeDiskService(dir)
+        let body = GeneratedBytes(size: 500_000, seed: 77)
+        let refs = try await withThrowingTaskGroup(of: BlobRef.self) { group in
+            for i in 0..<8 {
+                group.addTask { try await service.upload(did: i % 2 == 0 ? alice : bob, declaredMimeType: nil, chunks: body) }
+            }
+            return try await group.reduce(into: [BlobRef]()) { $0.append($1) }
+        }
+        #expect(Set(refs.map(\.ref)).count == 1)
+        #expect(dir.files(under: "blobs/blocks").count == 1)
+        #expect(dir.files(under: "blobs/tmp").isEmpty)
+        #expect(try await service.usage(did: alice) == AccountUsage(bytes: 500_000, blobs: 1))
+        #expect(try await service.usage(did: bob) == AccountUsage(bytes: 500_000, blobs: 1))
+    }
+
     @Test func otherAccountsBlobNotServed() async throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
