@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import IPLD
 import TestSupport
+import Testing
 @testable import BlobService
 
 /// A fresh directory under the system temp dir, removed by `cleanup()`.
@@ -127,5 +128,3 @@ func expectBlobError(_ name: String, _ body: () async throws -> Void) async -> B
     }
     return nil
 }
-
-import Testing

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import NIOCore
 import Testing
@@ -144,7 +145,6 @@ struct MotoError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-import Crypto
 extension Array where Element == UInt8 {
     var sha256: [UInt8] { Array(SHA256.hash(data: self)) }
 }

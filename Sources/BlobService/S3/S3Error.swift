@@ -1,3 +1,5 @@
+import Foundation
+
 /// A request the S3 server refused or answered unexpectedly.
 struct S3Error: Error, CustomStringConvertible {
     let operation: String
@@ -46,5 +48,3 @@ enum S3XML {
         return s + "</CompleteMultipartUpload>"
     }
 }
-
-import Foundation

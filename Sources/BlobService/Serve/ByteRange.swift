@@ -1,3 +1,5 @@
+import Foundation
+
 /// A single byte range of an HTTP `Range` request (RFC 9110 §14.1), resolved against a size.
 public struct ByteRange: Sendable, Equatable {
     /// What the client asked for, before the blob's size is known.
@@ -60,5 +62,3 @@ public struct ByteRange: Sendable, Equatable {
 extension Character {
     fileprivate var isASCIIDigitChar: Bool { isASCII && isNumber }
 }
-
-import Foundation

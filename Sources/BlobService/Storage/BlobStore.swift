@@ -1,4 +1,9 @@
 import IPLD
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where blob bytes live, addressed by their CID.
 ///
@@ -41,9 +46,3 @@ public struct StagedFile: Sendable {
     /// Deletes the file; a file that is already gone is fine.
     public func remove() { _ = unlink(path) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
