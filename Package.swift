@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // S3 blob storage: streaming request/response bodies over HTTP/1.1 with TLS (AWS, R2, B2 are HTTPS-only).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries (Debian packages, installed by scripts/setup.sh).
@@ -77,7 +79,11 @@ let package = Package(
         .target(name: "FirehoseService", dependencies: ["Storage", "Repo", "IPLD", "EventStream", "IPC", "Config",
                                                         .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/FirehoseService"),
-        .target(name: "BlobService", dependencies: ["IPLD", "IPC", "Config"], path: "Sources/BlobService"),
+        .target(name: "BlobService", dependencies: ["IPLD", "Syntax", "IPC", "Config",
+                                                    .product(name: "Crypto", package: "swift-crypto"),
+                                                    .product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                path: "Sources/BlobService"),
         .target(name: "AuthService", dependencies: [
             "Syntax", "IPLD", "ATCrypto", "Identity", "Storage", "IPC", "Config",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -125,5 +131,8 @@ let package = Package(
         .testTarget(name: "ProcessTests", dependencies: ["pds"]),
         // Config validation, and the compose files checked against the config and the `pds` binary.
         .testTarget(name: "ConfigTests", dependencies: ["Config", "pds"]),
+        .testTarget(name: "BlobServiceTests", dependencies: ["BlobService", "IPLD", "TestSupport",
+                                                             .product(name: "Crypto", package: "swift-crypto"),
+                                                             .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ]
 )

@@ -5,6 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export PATH="/opt/swift/usr/bin:$PATH"
+# The real third-party peers the tests run against (installed by setup.sh into .venv).
+export PDSWIFT_PYTHON="$PWD/.venv/bin/python"
+export PDSWIFT_MOTO_SERVER="$PWD/.venv/bin/moto_server"
 swift build --build-tests
 # The runner's summary line ends the output.
-swift test --skip-build 2>&1
+# One test at a time: the multi-process and timing tests measure seconds, and on a 2-core
+# machine parallel CPU-heavy suites would make those figures noise.
+swift test --skip-build --no-parallel 2>&1
