@@ -31,6 +31,8 @@ public struct PDSConfig: Sendable {
     // Network and identity services.
     public var didPLCURL: URL
     public var crawlers: [URL]
+    /// How long FirehoseService keeps sequenced events for cursor replay (`PDS_FIREHOSE_RETENTION_HOURS`).
+    public var firehoseRetentionHours: Int
     public var appView: AppViewConfig?
     public var reportService: AppViewConfig?
 
@@ -112,6 +114,7 @@ public struct PDSConfig: Sendable {
 
         didPLCURL = try env.url("PDS_DID_PLC_URL") ?? URL(string: "https://plc.directory")!
         crawlers = try env.urlList("PDS_CRAWLERS") ?? []
+        firehoseRetentionHours = try env.int("PDS_FIREHOSE_RETENTION_HOURS", in: 1...87_600, expected: "hours 1-87600") ?? 72
         appView = try Self.upstream(&env, url: "PDS_BSKY_APP_VIEW_URL", did: "PDS_BSKY_APP_VIEW_DID")
         reportService = try Self.upstream(&env, url: "PDS_REPORT_SERVICE_URL", did: "PDS_REPORT_SERVICE_DID")
 
