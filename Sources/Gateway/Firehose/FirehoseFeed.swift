@@ -37,7 +37,6 @@ public actor FirehoseFeed {
     public func start(endpoint: String, checkEvery interval: Duration = .seconds(1)) async throws(IPCError) {
         let subscriber = try await EventSubscriber(endpoint: endpoint, topics: ["repo"])
         self.subscriber = subscriber
-        await catchUp()
         tasks.append(Task { [weak self] in
             for await message in subscriber.events {
                 guard let self else { return }
@@ -45,9 +44,11 @@ public actor FirehoseFeed {
             }
         })
         tasks.append(Task { [weak self] in
+            // The first check runs at once but off the start path: a FirehoseService that is
+            // down must not hold up the gateway.
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
                 await self?.catchUp()
+                try? await Task.sleep(for: interval)
             }
         })
     }

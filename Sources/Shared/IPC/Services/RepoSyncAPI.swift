@@ -34,6 +34,7 @@ public enum RepoSyncTypes {
         public var rev: String
         public init(did: String, head: String, rev: String) { self.did = did; self.head = head; self.rev = rev }
     }
+    /// A page of `listRepos`; `cursor` is set when more may follow.
     public struct ListReposResponse: Codable, Sendable {
         public var repos: [RepoHead]
         public var cursor: String?
