@@ -62,7 +62,7 @@ final class FirehoseConsumer: Sendable {
     func stop() { task.cancel() }
 
     /// Waits until `check` holds on the frames received, up to `timeout`.
-    func waitFor(_ timeout: Duration = .seconds(15), _ check: ([Frame]) -> Bool) async -> Bool {
+    func waitFor(_ timeout: Duration = .seconds(30), _ check: ([Frame]) -> Bool) async -> Bool {
         await HTTP.eventually(within: timeout, every: .milliseconds(50)) { check(self.frames) }
     }
 }

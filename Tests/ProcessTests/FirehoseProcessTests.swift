@@ -73,12 +73,30 @@ struct IPCAccount {
         }
     }
 
-    @Test func liveReplayFutureCursorAndAFirehoseRestartLoseNothing() async throws {
+    /// One `pds up` for both halves: the suite runs beside the other process tests on two cores.
+    @Test func firehoseAndSyncAgainstTheRealPDS() async throws {
         let pds = try PDSUp(restartDelayMillis: 300)
         defer { pds.stop(); pds.removeData() }
         let healthy = await HTTP.eventually(within: .seconds(20)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
         try #require(healthy, "never healthy:\n\(pds.log())")
         let account = try await IPCAccount.create(pds, did: Self.did)
+        try await liveReplayFutureCursorAndAFirehoseRestartLoseNothing(pds, account)
+        try await syncEndpointsServeVerifiableRepoAndRecordProofs(pds, account)
+        _ = await Self.offThePool(pds) { $0.stop() }
+    }
+
+    /// Runs blocking work (waiting for processes) on a thread of its own: the test process's
+    /// cooperative pool has two threads here, and other suites' timing tests share it.
+    static func offThePool<T: Sendable>(_ pds: PDSUp, _ body: @escaping (PDSUp) -> T) async -> T {
+        // Unchecked: the caller awaits the result before it touches `pds` again.
+        nonisolated(unsafe) let pds = pds
+        nonisolated(unsafe) let body = body
+        return await withCheckedContinuation { done in
+            Thread.detachNewThread { done.resume(returning: body(pds)) }
+        }
+    }
+
+    func liveReplayFutureCursorAndAFirehoseRestartLoseNothing(_ pds: PDSUp, _ account: IPCAccount) async throws {
 
         // Live: a consumer without a cursor sees the writes made after it connected.
         let live = FirehoseConsumer(port: pds.port)
@@ -98,7 +116,7 @@ struct IPCAccount {
         // Replay: from a cursor in the middle, then live, with no gap and no duplicate.
         let middle = try #require(liveCommits[2].seq)
         let replay = FirehoseConsumer(port: pds.port, cursor: String(middle))
-        #expect(await replay.waitFor { $0.count >= 3 })
+        #expect(await replay.waitFor { $0.count >= 3 }, "\(replay.failure ?? "open")")
         for i in 0..<3 { acked.append(try await account.post("after replay \(i)")) }
         let head = middle + 3 + 3
         #expect(await replay.waitFor { $0.last?.seq == head }, "\(replay.frames.compactMap(\.seq))")
@@ -106,10 +124,10 @@ struct IPCAccount {
 
         // A cursor ahead of the stream: FutureCursor, then the server closes.
         let future = FirehoseConsumer(port: pds.port, cursor: String(head + 1000))
-        #expect(await future.waitFor { _ in future.closed })
+        #expect(await future.waitFor { _ in future.closed }, "\(future.failure ?? "open")\n\(pds.log())")
         #expect(future.frames.map(\.errorName) == ["FutureCursor"] && future.frames.first?.isError == true)
         let invalid = FirehoseConsumer(port: pds.port, cursor: "soon")
-        #expect(await invalid.waitFor { _ in invalid.closed })
+        #expect(await invalid.waitFor { _ in invalid.closed }, "\(invalid.failure ?? "open")")
         #expect(invalid.frames.map(\.errorName) == ["InvalidRequest"])
 
         // kill -9 FirehoseService; writes acknowledged while it is down reach every consumer
@@ -140,14 +158,10 @@ struct IPCAccount {
         for consumer in [live, replay, everything] { consumer.stop() }
     }
 
-    @Test func syncEndpointsServeVerifiableRepoAndRecordProofs() async throws {
-        let pds = try PDSUp()
-        defer { pds.stop(); pds.removeData() }
-        let healthy = await HTTP.eventually(within: .seconds(20)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
-        try #require(healthy, "never healthy:\n\(pds.log())")
-        let account = try await IPCAccount.create(pds, did: Self.did)
+    func syncEndpointsServeVerifiableRepoAndRecordProofs(_ pds: PDSUp, _ account: IPCAccount) async throws {
+        // 14 posts so far from the firehose half.
         var last: RepoTypes.ApplyWritesResponse? = nil
-        for i in 0..<20 { last = try await account.post("post \(i)") }
+        for i in 0..<6 { last = try await account.post("post \(i)") }
         let written = try #require(last)
         let sync = pds.baseURL + "/xrpc/com.atproto.sync."
 
@@ -156,15 +170,20 @@ struct IPCAccount {
         #expect(repo.status == 200)
         let file = pds.dataDirectory.appendingPathComponent("repo.car")
         try repo.body.write(to: file)
-        let verify = Process()
-        verify.executableURL = try PDSUp.binary()
-        verify.arguments = ["repo", "verify", file.path, "--did-key", account.signingKey]
-        let out = Pipe()
-        verify.standardOutput = out
-        try verify.run()
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        verify.waitUntilExit()
-        #expect(verify.terminationStatus == 0 && printed.contains("records: 20") && printed.contains("OK"), "\(printed)")
+        let signingKey = account.signingKey
+        let (exitStatus, printed) = await Self.offThePool(pds) { _ -> (Int32, String) in
+            let verify = Process()
+            guard let binary = try? PDSUp.binary() else { return (-1, "no pds binary") }
+            verify.executableURL = binary
+            verify.arguments = ["repo", "verify", file.path, "--did-key", signingKey]
+            let out = Pipe()
+            verify.standardOutput = out
+            guard (try? verify.run()) != nil else { return (-1, "cannot run pds") }
+            let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            verify.waitUntilExit()
+            return (verify.terminationStatus, printed)
+        }
+        #expect(exitStatus == 0 && printed.contains("records: 20") && printed.contains("OK"), "\(printed)")
 
         // getRecord: the commit, the MST path and the record prove the record's CID.
         let uri = try #require(written.results.first?.uri)
