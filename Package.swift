@@ -67,6 +67,7 @@ let package = Package(
         .target(name: "Gateway", dependencies: [
             "Syntax", "IPLD", "IPC", "Config", "EventStream",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -77,7 +78,8 @@ let package = Package(
                                                     .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/RepoService"),
         .target(name: "FirehoseService", dependencies: ["Storage", "Repo", "IPLD", "EventStream", "IPC", "Config",
-                                                        .product(name: "GRDB", package: "GRDB.swift")],
+                                                        .product(name: "GRDB", package: "GRDB.swift"),
+                                                        .product(name: "Logging", package: "swift-log")],
                 path: "Sources/FirehoseService"),
         .target(name: "BlobService", dependencies: ["IPLD", "Syntax", "IPC", "Config",
                                                     .product(name: "Crypto", package: "swift-crypto"),
@@ -128,7 +130,8 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.
-        .testTarget(name: "ProcessTests", dependencies: ["pds"]),
+        .testTarget(name: "ProcessTests", dependencies: ["pds", "IPC", "IPLD", "Repo",
+                                                     .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
         // Config validation, and the compose files checked against the config and the `pds` binary.
         .testTarget(name: "ConfigTests", dependencies: ["Config", "pds"]),
         .testTarget(name: "BlobServiceTests", dependencies: ["BlobService", "IPLD", "TestSupport",

@@ -4,6 +4,7 @@ import Foundation
 import IPC
 import IPLD
 import Storage
+import Synchronization
 
 /// The FirehoseService: sequences events from RepoService and AuthService into
 /// `sequencer.sqlite`, answers backfill reads, and publishes each new event to the gateways
@@ -12,10 +13,16 @@ public struct FirehoseServiceImplementation: FirehoseServiceAPI {
     let identity = ProcessIdentity(service: .firehose, version: PDSConfig.softwareVersion)
     public let sequencer: Sequencer
     let publisher: EventPublisher?
+    /// The retention window reported by `state` (pruning itself is `RetentionPruner`'s).
+    let retentionHours: Int
+    /// Told of every newly sequenced event.
+    let crawlers: CrawlerNotifier?
 
-    public init(sequencer: Sequencer, publisher: EventPublisher?) {
+    public init(sequencer: Sequencer, publisher: EventPublisher?, retentionHours: Int = 72, crawlers: CrawlerNotifier? = nil) {
         self.sequencer = sequencer
         self.publisher = publisher
+        self.retentionHours = retentionHours
+        self.crawlers = crawlers
     }
 
     public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
@@ -28,6 +35,7 @@ public struct FirehoseServiceImplementation: FirehoseServiceAPI {
                 let body = try DAGCBOR.decode([UInt8](e.body))
                 let (seq, isNew) = try await sequencer.append(did: e.did, kind: kind, dedupeKey: e.dedupeKey, body: body)
                 seqs.append(seq)
+                if isNew { crawlers?.activity() }
                 if isNew, let publisher {
                     var withSeq = body
                     if case .map(var m) = body { m["seq"] = .int(seq); withSeq = .map(m) }
@@ -53,7 +61,9 @@ public struct FirehoseServiceImplementation: FirehoseServiceAPI {
 
     public func state(_ request: Empty) async throws(IPCError) -> FirehoseTypes.StateResponse {
         do {
-            return FirehoseTypes.StateResponse(head: try await sequencer.currentSeq(), oldest: try await sequencer.oldest()?.seq)
+            let oldest = try await sequencer.oldest()
+            return FirehoseTypes.StateResponse(head: try await sequencer.currentSeq(), oldest: oldest?.seq,
+                                               retentionHours: retentionHours, oldestTime: oldest?.at)
         } catch {
             throw IPCError.remote(name: "InternalServerError", message: "reading state failed: \(error)")
         }
@@ -62,6 +72,9 @@ public struct FirehoseServiceImplementation: FirehoseServiceAPI {
 
 /// Starts the FirehoseService process's sockets: its ROUTER and the PUB socket gateways subscribe to.
 public enum FirehoseServiceProcess {
+    /// The process's retention timer.
+    static let pruner = Mutex<RetentionPruner?>(nil)
+
     /// Binds both endpoints from `config` and serves until stopped.
     public static func start(config: PDSConfig) async throws(IPCError) -> ServiceHost {
         let sequencer: Sequencer
@@ -72,13 +85,18 @@ public enum FirehoseServiceProcess {
             throw IPCError.remote(name: "InternalServerError", message: "cannot open sequencer.sqlite: \(error)")
         }
         let events = try await EventPublisher(endpoint: config.ipc.firehoseEvents)
+        let crawlers = CrawlerNotifier(crawlers: config.crawlers, hostname: config.hostname)
+        let service = FirehoseServiceImplementation(sequencer: sequencer, publisher: events,
+                                                    retentionHours: config.firehoseRetentionHours, crawlers: crawlers)
+        let host: ServiceHost
         do {
-            return try await ServiceHost.serve(.firehose, at: config.ipc.firehose,
-                                               handlers: FirehoseServiceImplementation(sequencer: sequencer, publisher: events).rpcHandlers(),
-                                               publishers: [events])
+            host = try await ServiceHost.serve(.firehose, at: config.ipc.firehose, handlers: service.rpcHandlers(), publishers: [events])
         } catch {
             await events.stop()
             throw error
         }
+        // Lives as long as the process: the process ends when its host stops.
+        pruner.withLock { $0 = RetentionPruner(sequencer: sequencer, window: .seconds(config.firehoseRetentionHours * 3600)) }
+        return host
     }
 }

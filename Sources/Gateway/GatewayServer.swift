@@ -1,5 +1,6 @@
 import Config
 import Hummingbird
+import HummingbirdWebSocket
 import IPC
 import Logging
 import NIOCore
@@ -19,6 +20,7 @@ public enum GatewayServer {
         try ActorPreferences.register(in: &routes, services: services, auth: auth)
         try AccountStatus.register(in: &routes, services: services, auth: auth)
         try ServerEmailFlows.register(in: &routes, services: services, auth: auth)
+        try SyncRoutes.register(in: &routes, services: services)
         return routes
     }
 
@@ -51,16 +53,21 @@ public enum GatewayServer {
     public static func run(config: PDSConfig, logger: Logger) async throws {
         let metrics = GatewayMetrics()
         let services = try await ServiceConnections.connect(config, metrics: metrics)
+        let feed = FirehoseFeed(firehose: services.firehose)
+        try await feed.start(endpoint: config.ipc.firehoseEvents)
         let app = Application(
             router: try router(config: config, services: services, metrics: metrics),
+            server: .http1WebSocketUpgrade { request, _, _ in SubscribeRepos.shouldUpgrade(request, feed: feed) },
             configuration: .init(address: .hostname(config.bindAddress, port: config.port), serverName: "PDSwift"),
             logger: logger)
         do {
             try await app.runService()
         } catch {
+            await feed.stop()
             await services.stop()
             throw error
         }
+        await feed.stop()
         await services.stop()
     }
 }

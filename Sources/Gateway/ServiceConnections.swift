@@ -4,6 +4,8 @@ import IPC
 /// The gateway's typed clients of every back-end service.
 public struct ServiceConnections: Sendable {
     public let repo: RepoServiceClient
+    /// The RepoService's `com.atproto.sync` reads.
+    public let repoSync: RepoSyncClient
     public let firehose: FirehoseServiceClient
     public let blob: BlobServiceClient
     public let auth: AuthServiceClient
@@ -20,6 +22,7 @@ public struct ServiceConnections: Sendable {
             MeteredCaller(service: name, inner: callers[name] ?? UnreachableCaller(service: name), metrics: metrics)
         }
         repo = RepoServiceClient(caller: caller(.repo))
+        repoSync = RepoSyncClient(caller: caller(.repo))
         firehose = FirehoseServiceClient(caller: caller(.firehose))
         blob = BlobServiceClient(caller: caller(.blob))
         auth = AuthServiceClient(caller: caller(.auth))

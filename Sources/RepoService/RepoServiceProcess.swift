@@ -196,7 +196,9 @@ public enum RepoServiceProcess {
         let firehose = FirehoseServiceClient(caller: try await RPCClient(endpoint: config.ipc.firehose, defaultTimeout: config.ipcTimeout))
         let relay = OutboxRelay(stores: stores, firehose: firehose)
         await relay.notifyAll()
-        return try await ServiceHost.serve(.repo, at: config.ipc.repo,
-                                           handlers: RepoServiceImplementation(stores: stores, validator: catalog.recordValidator, relay: relay).rpcHandlers())
+        let service = RepoServiceImplementation(stores: stores, validator: catalog.recordValidator, relay: relay)
+        var handlers = service.rpcHandlers()
+        service.registerSyncMethods(into: &handlers)
+        return try await ServiceHost.serve(.repo, at: config.ipc.repo, handlers: handlers)
     }
 }

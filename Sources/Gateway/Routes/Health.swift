@@ -19,11 +19,13 @@ enum Health {
         var status: String
         var version: String
         var services: [String: ServiceState]
+        var firehose: FirehoseHealth?
     }
 
     static let deadline: Duration = .seconds(1)
 
     static func check(services: ServiceConnections, metrics: GatewayMetrics, version: String) async -> Report {
+        async let firehose = FirehoseHealth.read(services.firehose, timeout: deadline)
         let states = await withTaskGroup(of: (ServiceName, ServiceState).self) { group in
             for (name, client) in services.byName {
                 group.addTask {
@@ -47,7 +49,7 @@ enum Health {
             return states
         }
         let allUp = states.values.allSatisfy { $0.status == "ok" }
-        return Report(status: allUp ? "ok" : "degraded", version: version, services: states)
+        return Report(status: allUp ? "ok" : "degraded", version: version, services: states, firehose: await firehose)
     }
 
     static func respond(services: ServiceConnections, metrics: GatewayMetrics, version: String) async throws -> Response {

@@ -33,6 +33,8 @@ public struct PDSConfig: Sendable {
     /// Port of the development PLC directory `pds up` runs when no PLC directory is configured.
     public var devPLCPort: Int
     public var crawlers: [URL]
+    /// How long FirehoseService keeps sequenced events for cursor replay (`PDS_FIREHOSE_RETENTION_HOURS`).
+    public var firehoseRetentionHours: Int
     public var appView: AppViewConfig?
     public var reportService: AppViewConfig?
 
@@ -115,6 +117,7 @@ public struct PDSConfig: Sendable {
         didPLCURL = try env.url("PDS_DID_PLC_URL") ?? URL(string: "https://plc.directory")!
         devPLCPort = try env.int("PDS_DEV_PLC_PORT", in: 1...65535, expected: "a port number") ?? min(port + 1, 65535)
         crawlers = try env.urlList("PDS_CRAWLERS") ?? []
+        firehoseRetentionHours = try env.int("PDS_FIREHOSE_RETENTION_HOURS", in: 1...87_600, expected: "hours 1-87600") ?? 72
         appView = try Self.upstream(&env, url: "PDS_BSKY_APP_VIEW_URL", did: "PDS_BSKY_APP_VIEW_DID")
         reportService = try Self.upstream(&env, url: "PDS_REPORT_SERVICE_URL", did: "PDS_REPORT_SERVICE_DID")
 

@@ -41,7 +41,13 @@ public enum FirehoseTypes {
     public struct StateResponse: Codable, Sendable {
         public var head: Int64
         public var oldest: Int64?
-        public init(head: Int64, oldest: Int64?) { self.head = head; self.oldest = oldest }
+        /// The retention window: events older than this are pruned.
+        public var retentionHours: Int?
+        /// When the oldest retained event was sequenced.
+        public var oldestTime: Date?
+        public init(head: Int64, oldest: Int64?, retentionHours: Int? = nil, oldestTime: Date? = nil) {
+            self.head = head; self.oldest = oldest; self.retentionHours = retentionHours; self.oldestTime = oldestTime
+        }
     }
 }
 

@@ -1,0 +1,112 @@
+import Config
+import EventStream
+import IPC
+import Logging
+
+/// The gateway's one feed of live firehose events: a SUB socket on FirehoseService's PUB
+/// endpoint feeding one `EventHub` that every `subscribeRepos` connection reads from.
+///
+/// PUB/SUB drops messages while the SUB socket (re)connects — after FirehoseService restarts,
+/// say — so the feed repairs its own sequence: an event that skips seqs is preceded by the
+/// missing ones read from FirehoseService, and a timer notices a missing tail (events
+/// published while nobody was connected and none since). Subscribers therefore see every seq
+/// in order, each once.
+public actor FirehoseFeed {
+    /// Where connections subscribe.
+    public nonisolated let hub: EventHub
+    /// Where connections replay from.
+    public nonisolated let history: EventHistory
+    let firehose: any FirehoseServiceAPI
+    let logger: Logger
+    /// The newest seq handed to the hub; nil before FirehoseService was first reached.
+    private(set) var last: Int64?
+    private var tasks: [Task<Void, Never>] = []
+    private var subscriber: EventSubscriber?
+
+    /// Events read per history call while filling a gap.
+    static let fillBatch = 500
+
+    public init(firehose: any FirehoseServiceAPI, hub: EventHub = EventHub(), logger: Logger = Logger(label: "pds.gateway.firehose")) {
+        self.firehose = firehose
+        self.hub = hub
+        self.history = .firehose(firehose)
+        self.logger = logger
+    }
+
+    /// Subscribes to `endpoint` (the `repo` topic) and starts the gap-check timer.
+    public func start(endpoint: String, checkEvery interval: Duration = .seconds(1)) async throws(IPCError) {
+        let subscriber = try await EventSubscriber(endpoint: endpoint, topics: ["repo"])
+        self.subscriber = subscriber
+        tasks.append(Task { [weak self] in
+            for await message in subscriber.events {
+                guard let self else { return }
+                if let event = FirehoseWire.decode(message.payload) { await self.receive(event) }
+            }
+        })
+        tasks.append(Task { [weak self] in
+            // The first check runs at once but off the start path: a FirehoseService that is
+            // down must not hold up the gateway.
+            while !Task.isCancelled {
+                await self?.catchUp()
+                try? await Task.sleep(for: interval)
+            }
+        })
+    }
+
+    /// Stops the socket and the timer.
+    public func stop() async {
+        for task in tasks { task.cancel() }
+        tasks = []
+        await subscriber?.stop()
+        subscriber = nil
+    }
+
+    /// Takes one published event: fills any gap before it, drops it if already delivered.
+    func receive(_ event: StreamEvent) async {
+        if let last {
+            guard event.seq > last else { return }
+            if event.seq > last + 1 { await fill(through: event.seq - 1) }
+        }
+        // When the gap could not be filled (FirehoseService just went away), the event still
+        // goes out: each connection fills its own gaps from history.
+        if let last, event.seq <= last { return }
+        publish(event)
+    }
+
+    /// Publishes whatever FirehoseService has sequenced beyond what the hub has seen.
+    func catchUp() async {
+        do throws(IPCError) {
+            let head = try await firehose.state(Empty()).head
+            guard let last else {
+                // First contact: connections before now replay by cursor, so start at the head.
+                self.last = head
+                return
+            }
+            if head > last { await fill(through: head) }
+        } catch {
+            logger.debug("firehose state unavailable: \(error)")
+        }
+    }
+
+    /// Reads and publishes the events after `last` up to `target`.
+    private func fill(through target: Int64) async {
+        while let last, last < target {
+            do throws(IPCError) {
+                let events = try await firehose.eventsAfter(.init(cursor: last, limit: Self.fillBatch)).events
+                guard let first = events.first, first.seq <= target else { return }
+                for e in events where e.seq <= target && e.seq > (self.last ?? 0) {
+                    publish(StreamEvent(seq: e.seq, frame: [UInt8](e.frame)))
+                }
+                if events.count < Self.fillBatch { return }
+            } catch {
+                logger.warning("cannot fill firehose gap after \(last): \(error)")
+                return
+            }
+        }
+    }
+
+    private func publish(_ event: StreamEvent) {
+        last = event.seq
+        hub.publish(event)
+    }
+}
