@@ -93,7 +93,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], path: "Sources/AuthService"),
-        .target(name: "BackupService", dependencies: ["Storage", "IPC", "Config", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "BackupService", dependencies: ["Storage", "IPC", "Config", .product(name: "GRDB", package: "GRDB.swift"),
+                                                      .product(name: "Logging", package: "swift-log")],
                 path: "Sources/BackupService"),
 
         // The one executable.

@@ -173,7 +173,9 @@ public enum AuthServiceProcess {
         } catch {
             throw IPCError.remote(name: "InternalServerError", message: "AuthService cannot start: \(error)")
         }
-        return try await ServiceHost.serve(.auth, at: config.ipc.auth, handlers: implementation.rpcHandlers())
+        var handlers = implementation.rpcHandlers()
+        implementation.registerSnapshot(into: &handlers)
+        return try await ServiceHost.serve(.auth, at: config.ipc.auth, handlers: handlers)
     }
 
     static func hexBytes(_ hex: String) -> [UInt8] {

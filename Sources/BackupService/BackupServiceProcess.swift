@@ -1,20 +1,66 @@
 import Config
+import Foundation
 import IPC
+import Logging
+import Storage
 
-/// The BackupService's implementation of its IPC protocol. For now it only answers `ping`;
-/// the issue that builds the service out adds its methods.
+/// The BackupService: scheduled and on-demand backups, restore drills, and their health.
 public struct BackupServiceImplementation: BackupServiceAPI {
     let identity = ProcessIdentity(service: .backup, version: PDSConfig.softwareVersion)
-
-    public init() {}
+    let coordinator: BackupCoordinator
 
     public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
+
+    func serve<T: Sendable>(_ body: () async throws -> T) async throws(IPCError) -> T {
+        do { return try await body() } catch let e as IPCError { throw e } catch {
+            throw IPCError.remote(name: "InternalServerError", message: "\(error)")
+        }
+    }
+
+    public func runBackup(_ request: Empty) async throws(IPCError) -> BackupTypes.Summary { try await serve { try await coordinator.backup() } }
+    public func runDrill(_ request: Empty) async throws(IPCError) -> BackupTypes.DrillResult { try await serve { try await coordinator.drill() } }
+    public func status(_ request: Empty) async throws(IPCError) -> BackupTypes.Status { try await serve { try await coordinator.status() } }
 }
 
-/// Starts the BackupService process's sockets.
+/// Starts the BackupService process's sockets and schedules.
 public enum BackupServiceProcess {
     /// Binds the service's endpoint from `config` and serves its methods until stopped.
     public static func start(config: PDSConfig) async throws(IPCError) -> ServiceHost {
-        try await ServiceHost.serve(.backup, at: config.ipc.backup, handlers: BackupServiceImplementation().rpcHandlers())
+        let logger = Logger(label: "pds.backup")
+        let coordinator: BackupCoordinator
+        do {
+            try FileManager.default.createDirectory(atPath: config.backupDirectory, withIntermediateDirectories: true)
+            let history = try BackupHistory(path: config.dataDirectory + "/backup.sqlite",
+                                            options: SQLiteOptions(disableWALAutoCheckpoint: config.sqliteDisableWALAutoCheckpoint))
+            var services = [(name: String, client: SnapshotClient)]()
+            for (name, endpoint) in [("auth", config.ipc.auth), ("repo", config.ipc.repo), ("firehose", config.ipc.firehose)] {
+                services.append((name, SnapshotClient(caller: try await RPCClient(endpoint: endpoint, defaultTimeout: config.ipcTimeout))))
+            }
+            coordinator = BackupCoordinator(target: LocalBackupTarget(root: URL(fileURLWithPath: config.backupDirectory)), services: services,
+                                            history: history, retention: BackupRetention(daily: config.backupKeepDaily, weekly: config.backupKeepWeekly),
+                                            maxAge: TimeInterval(config.backupMaxAgeHours * 3600),
+                                            watchedPaths: [config.dataDirectory, config.backupDirectory])
+        } catch let e as IPCError {
+            throw e
+        } catch {
+            throw IPCError.remote(name: "InternalServerError", message: "BackupService cannot start: \(error)")
+        }
+        schedule(every: config.backupInterval, logger: logger, "backup") { _ = try await coordinator.backup() }
+        schedule(every: config.backupDrillInterval, logger: logger, "restore drill") {
+            let result = try await coordinator.drill()
+            if !result.passed { logger.error("restore drill of \(result.backupID) FAILED: \(result.problems.joined(separator: "; "))") }
+        }
+        return try await ServiceHost.serve(.backup, at: config.ipc.backup, handlers: BackupServiceImplementation(coordinator: coordinator).rpcHandlers())
+    }
+
+    /// Runs `job` every `interval` seconds (the first run one interval after start).
+    static func schedule(every interval: Int?, logger: Logger, _ what: String, _ job: @escaping @Sendable () async throws -> Void) {
+        guard let interval else { return }
+        Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(interval))
+                do { try await job() } catch { logger.error("scheduled \(what) failed: \(error)") }
+            }
+        }
     }
 }

@@ -90,7 +90,9 @@ public enum FirehoseServiceProcess {
                                                     retentionHours: config.firehoseRetentionHours, crawlers: crawlers)
         let host: ServiceHost
         do {
-            host = try await ServiceHost.serve(.firehose, at: config.ipc.firehose, handlers: service.rpcHandlers(), publishers: [events])
+            var handlers = service.rpcHandlers()
+            service.registerSnapshot(into: &handlers)
+            host = try await ServiceHost.serve(.firehose, at: config.ipc.firehose, handlers: handlers, publishers: [events])
         } catch {
             await events.stop()
             throw error

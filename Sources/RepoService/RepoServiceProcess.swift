@@ -198,6 +198,7 @@ public enum RepoServiceProcess {
         await relay.notifyAll()
         let service = RepoServiceImplementation(stores: stores, validator: catalog.recordValidator, relay: relay)
         var handlers = service.rpcHandlers()
+        service.registerSnapshot(into: &handlers)
         service.registerSyncMethods(into: &handlers)
         return try await ServiceHost.serve(.repo, at: config.ipc.repo, handlers: handlers)
     }

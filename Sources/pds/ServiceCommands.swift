@@ -30,8 +30,17 @@ struct AuthCommand: AsyncParsableCommand {
     func run() async throws { try await ProcessEntry.runService(.auth, start: AuthServiceProcess.start) }
 }
 
-/// `pds backup`: the BackupService process.
+/// `pds backup` (default subcommand `serve`): the BackupService process, or (with a
+/// subcommand) asks the running one to back up, drill or report.
 struct BackupCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "backup", abstract: "Run the BackupService process.")
+    static let configuration = CommandConfiguration(
+        commandName: "backup", abstract: "Run the BackupService process, or ask it to back up now, run a restore drill or report.",
+        subcommands: [BackupServeCommand.self, BackupRunCommand.self, BackupDrillCommand.self, BackupStatusCommand.self],
+        defaultSubcommand: BackupServeCommand.self)
+}
+
+/// `pds backup serve`: the BackupService process.
+struct BackupServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the BackupService process.")
     func run() async throws { try await ProcessEntry.runService(.backup, start: BackupServiceProcess.start) }
 }

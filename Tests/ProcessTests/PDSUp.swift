@@ -43,8 +43,8 @@ final class PDSUp {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    init(restartDelayMillis: Int = 1500, environment: [String: String] = [:]) throws {
-        dataDirectory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pds-up-\(UUID().uuidString.prefix(8))")
+    init(restartDelayMillis: Int = 1500, environment: [String: String] = [:], dataDirectory existing: URL? = nil) throws {
+        dataDirectory = existing ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pds-up-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         port = try Self.freePort()
         logFile = dataDirectory.appendingPathComponent("up.log")

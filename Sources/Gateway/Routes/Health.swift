@@ -20,12 +20,14 @@ enum Health {
         var version: String
         var services: [String: ServiceState]
         var firehose: FirehoseHealth?
+        var backups: BackupHealth?
     }
 
     static let deadline: Duration = .seconds(1)
 
     static func check(services: ServiceConnections, metrics: GatewayMetrics, version: String) async -> Report {
         async let firehose = FirehoseHealth.read(services.firehose, timeout: deadline)
+        async let backups = BackupHealth.read(services.backup)
         let states = await withTaskGroup(of: (ServiceName, ServiceState).self) { group in
             for (name, client) in services.byName {
                 group.addTask {
@@ -49,7 +51,8 @@ enum Health {
             return states
         }
         let allUp = states.values.allSatisfy { $0.status == "ok" }
-        return Report(status: allUp ? "ok" : "degraded", version: version, services: states, firehose: await firehose)
+        return Report(status: allUp ? "ok" : "degraded", version: version, services: states, firehose: await firehose,
+                      backups: await backups)
     }
 
     static func respond(services: ServiceConnections, metrics: GatewayMetrics, version: String) async throws -> Response {

@@ -5,7 +5,7 @@ import Storage
 /// The open account stores: at most `capacity` at once, least recently used closed first,
 /// so thousands of accounts do not hold thousands of open files.
 public actor ActorStorePool {
-    let layout: ActorStoreLayout
+    public let layout: ActorStoreLayout
     private let options: SQLiteOptions
     private let capacity: Int
     private var open: [String: (store: ActorStore, key: any SigningKey, lastUse: UInt64)] = [:]

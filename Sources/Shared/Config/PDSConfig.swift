@@ -35,6 +35,17 @@ public struct PDSConfig: Sendable {
     public var crawlers: [URL]
     /// How long FirehoseService keeps sequenced events for cursor replay (`PDS_FIREHOSE_RETENTION_HOURS`).
     public var firehoseRetentionHours: Int
+    /// Where BackupService writes backups (`PDS_BACKUP_DIR`).
+    public var backupDirectory: String
+    /// Seconds between scheduled backups; nil when scheduling is off (`PDS_BACKUP_SCHEDULE`).
+    public var backupInterval: Int?
+    /// Seconds between scheduled restore drills (`PDS_BACKUP_DRILL_SCHEDULE`).
+    public var backupDrillInterval: Int?
+    /// Daily and weekly backups kept (`PDS_BACKUP_KEEP_DAILY`, `PDS_BACKUP_KEEP_WEEKLY`).
+    public var backupKeepDaily: Int
+    public var backupKeepWeekly: Int
+    /// Age of the newest complete backup above which `_health` warns (`PDS_BACKUP_MAX_AGE_HOURS`).
+    public var backupMaxAgeHours: Int
     public var appView: AppViewConfig?
     public var reportService: AppViewConfig?
 
@@ -118,6 +129,12 @@ public struct PDSConfig: Sendable {
         devPLCPort = try env.int("PDS_DEV_PLC_PORT", in: 1...65535, expected: "a port number") ?? min(port + 1, 65535)
         crawlers = try env.urlList("PDS_CRAWLERS") ?? []
         firehoseRetentionHours = try env.int("PDS_FIREHOSE_RETENTION_HOURS", in: 1...87_600, expected: "hours 1-87600") ?? 72
+        backupDirectory = Self.absolute(env.string("PDS_BACKUP_DIR") ?? dataDirectory + "/backups")
+        backupInterval = try Self.interval(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
+        backupDrillInterval = try Self.interval(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
+        backupKeepDaily = try env.int("PDS_BACKUP_KEEP_DAILY", in: 1...3650, expected: "a count 1-3650") ?? 7
+        backupKeepWeekly = try env.int("PDS_BACKUP_KEEP_WEEKLY", in: 0...520, expected: "a count 0-520") ?? 4
+        backupMaxAgeHours = try env.int("PDS_BACKUP_MAX_AGE_HOURS", in: 1...87_600, expected: "hours") ?? 26
         appView = try Self.upstream(&env, url: "PDS_BSKY_APP_VIEW_URL", did: "PDS_BSKY_APP_VIEW_DID")
         reportService = try Self.upstream(&env, url: "PDS_REPORT_SERVICE_URL", did: "PDS_REPORT_SERVICE_DID")
 
@@ -150,6 +167,20 @@ public struct PDSConfig: Sendable {
 
     /// Reads, validates, creates the data directory and completes the secrets: what a process
     /// calls once at start.
+    /// An interval such as `30m`, `6h`, `1d` or plain seconds; `off` disables it.
+    static func interval(_ env: inout EnvironmentReader, _ name: String, default value: Int) throws(ConfigError) -> Int? {
+        guard let text = env.string(name)?.lowercased() else { return value }
+        if text == "off" || text == "never" { return nil }
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
+        var number = text
+        var unit = 1
+        if let last = text.last, let u = units[last] { unit = u; number = String(text.dropLast()) }
+        guard let n = Int(number), n > 0 else {
+            throw ConfigError.invalid(variable: name, value: text, expected: "an interval such as 30m, 6h, 1d, or off")
+        }
+        return n * unit
+    }
+
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> PDSConfig {
         var config = try PDSConfig(environment: environment)
         try config.prepareDirectories()

@@ -1,0 +1,70 @@
+import ArgumentParser
+import BackupService
+import Config
+import Foundation
+import IPC
+
+/// Connects to the BackupService of a data directory.
+private func backupClient(data: String?) async throws -> BackupServiceClient {
+    var environment = ProcessInfo.processInfo.environment
+    if let data { environment["PDS_DATA_DIRECTORY"] = PDSConfigPath.absolute(data) }
+    let config = try PDSConfig(environment: environment)
+    return BackupServiceClient(caller: try await RPCClient(endpoint: config.ipc.backup, defaultTimeout: .seconds(30)))
+}
+
+/// `pds backup run [--data DIR]`: back up now and wait for the result.
+struct BackupRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Ask the running BackupService to back up now, and wait.")
+    @Option(name: .customLong("data"), help: "Data directory of the running PDS (default ./data).") var data: String?
+
+    func run() async throws {
+        let s = try await backupClient(data: data).runBackup(Empty())
+        print("backup \(s.id) complete: \(s.files) files, \(s.bytes) bytes, \(String(format: "%.2f", s.seconds)) s")
+        if !s.deleted.isEmpty { print("removed by retention: \(s.deleted.joined(separator: ", "))") }
+    }
+}
+
+/// `pds backup drill [--data DIR]`: restore the newest backup into a scratch directory and check it.
+struct BackupDrillCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "drill", abstract: "Run a restore drill on the newest backup now.")
+    @Option(name: .customLong("data"), help: "Data directory of the running PDS (default ./data).") var data: String?
+
+    func run() async throws {
+        let r = try await backupClient(data: data).runDrill(Empty())
+        print("drill of \(r.backupID): \(r.passed ? "PASSED" : "FAILED") in \(String(format: "%.1f", r.seconds)) s")
+        for p in r.problems { print("  \(p)") }
+        if !r.passed { throw ExitCode.failure }
+    }
+}
+
+/// `pds backup status [--data DIR]`.
+struct BackupStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Report the last backup, the last drill and any warnings.")
+    @Option(name: .customLong("data"), help: "Data directory of the running PDS (default ./data).") var data: String?
+
+    func run() async throws {
+        let s = try await backupClient(data: data).status(Empty())
+        print("complete backups: \(s.backups); newest: \(s.lastCompleteID ?? "none")")
+        print("last drill: \(s.lastDrillAt.map { "\($0)" } ?? "never") \(s.lastDrillPassed.map { $0 ? "passed" : "FAILED" } ?? "")")
+        for w in s.warnings { print("warning: \(w)") }
+    }
+}
+
+/// `pds restore --from BACKUP --to DIR`: rebuild a data directory from one backup.
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restore", abstract: "Rebuild a complete data directory from a backup.")
+    @Option(name: .customLong("from"), help: "The backup's folder (PDS_BACKUP_DIR/backups/<id>).") var from: String
+    @Option(name: .customLong("to"), help: "A new, empty data directory.") var to: String
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: PDSConfigPath.absolute(from))
+        let target = LocalBackupTarget(root: folder.deletingLastPathComponent().deletingLastPathComponent())
+        let manifest = try BackupRestore.restore(folder.lastPathComponent, from: target, to: URL(fileURLWithPath: PDSConfigPath.absolute(to)))
+        let problems = BackupRestore.checkDatabases(manifest, in: URL(fileURLWithPath: PDSConfigPath.absolute(to)))
+        guard problems.isEmpty else {
+            for p in problems { print("problem: \(p)") }
+            throw ExitCode.failure
+        }
+        print("restored backup \(manifest.id): \(manifest.files.count) files into \(to); start it with `pds up --data \(to)`")
+    }
+}

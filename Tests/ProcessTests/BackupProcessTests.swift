@@ -1,0 +1,106 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// Backups of a running PDS: `pds backup run` while writes continue, a drill, `pds restore`
+/// onto a fresh directory that then serves every account and record, and a corrupted backup
+/// failing its drill.
+@Suite struct BackupProcessTests {
+    /// Runs the `pds` binary with arguments; returns exit status and output.
+    func runPDS(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try PDSUp.binary()
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("PDS_") { env[key] = nil }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func json(_ object: [String: Any]) -> Data { try! JSONSerialization.data(withJSONObject: object) }
+
+    static func authedPost(_ url: String, token: String, _ body: [String: Any]) async -> HTTPResult? {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.httpBody = try! JSONSerialization.data(withJSONObject: body)
+        return await HTTP.send(request)
+    }
+
+    @Test func backupRestoreAndDrill() async throws {
+        let pds = try PDSUp()
+        defer { pds.stop(); pds.removeData() }
+        let healthy = await HTTP.eventually(within: .seconds(30)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
+        try #require(healthy, "never healthy:\n\(pds.log())")
+        let account = try #require(await HTTP.post(pds.baseURL + "/xrpc/com.atproto.server.createAccount",
+                                                   body: json(["handle": "dave.test", "password": "pw-dave-123", "email": "dave@example.com"])))
+        try #require(account.status == 200, "\(String(decoding: account.body, as: UTF8.self))")
+        let did = try #require(account.json?["did"] as? String)
+        let token = try #require(account.json?["accessJwt"] as? String)
+        let base = pds.baseURL
+        let post: @Sendable (String) async -> String? = { text in
+            let r = await Self.authedPost(base + "/xrpc/com.atproto.repo.createRecord", token: token,
+                                     ["repo": did, "collection": "app.bsky.feed.post",
+                                      "record": ["$type": "app.bsky.feed.post", "text": text, "createdAt": "2026-11-25T00:00:00.000Z"]])
+            return r?.json?["uri"] as? String
+        }
+        var acknowledged = [String]()
+        for i in 0..<20 { if let uri = await post("before \(i)") { acknowledged.append(uri) } }
+        #expect(acknowledged.count == 20)
+        // A writer keeps writing during the backup.
+        let writer = Task { for i in 0..<20 { _ = await post("during \(i)") } }
+        let run = try runPDS(["backup", "run", "--data", pds.dataDirectory.path])
+        await writer.value
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("complete"))
+        let drill = try runPDS(["backup", "drill", "--data", pds.dataDirectory.path])
+        #expect(drill.status == 0 && drill.output.contains("PASSED"), "\(drill.output)")
+        let health = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json)
+        let backups = health["backups"] as? [String: Any]
+        #expect(backups?["backups"] as? Int == 1)
+        #expect(backups?["lastDrillPassed"] as? Bool == true)
+
+        // Restore onto a fresh directory and serve it.
+        let backupRoot = pds.dataDirectory.appendingPathComponent("backups/backups")
+        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: backupRoot.path).sorted().last)
+        let restoredDir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pds-restored-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: restoredDir) }
+        let restore = try runPDS(["restore", "--from", backupRoot.appendingPathComponent(id).path, "--to", restoredDir.path])
+        #expect(restore.status == 0, "\(restore.output)")
+        // The restored PDS needs the same secrets (JWT secret, PLC rotation key) and the same
+        // PLC directory data: secrets.env and plc.sqlite travel with the data directory here.
+        for name in ["secrets.env", "plc.sqlite"] {
+            try? FileManager.default.copyItem(at: pds.dataDirectory.appendingPathComponent(name), to: restoredDir.appendingPathComponent(name))
+        }
+        let restored = try PDSUp(dataDirectory: restoredDir)
+        defer { restored.stop() }
+        let up = await HTTP.eventually(within: .seconds(30)) { await HTTP.get(restored.baseURL + "/xrpc/_health")?.status == 200 }
+        try #require(up, "restored PDS never healthy:\n\(restored.log())")
+        for uri in acknowledged {
+            let rkey = uri.split(separator: "/").last!
+            let got = await HTTP.get(restored.baseURL + "/xrpc/com.atproto.repo.getRecord?repo=\(did)&collection=app.bsky.feed.post&rkey=\(rkey)")
+            #expect(got?.status == 200, "\(uri) missing after restore")
+        }
+        let login = await HTTP.post(restored.baseURL + "/xrpc/com.atproto.server.createSession",
+                                    body: json(["identifier": "dave.test", "password": "pw-dave-123"]))
+        #expect(login?.status == 200)
+
+        // A flipped byte in the backup's snapshot makes the drill fail and say where.
+        let snapshot = backupRoot.appendingPathComponent(id).appendingPathComponent("files/auth.sqlite")
+        var bytes = try Data(contentsOf: snapshot)
+        bytes[bytes.count / 2] ^= 0xff
+        try bytes.write(to: snapshot)
+        let failed = try runPDS(["backup", "drill", "--data", pds.dataDirectory.path])
+        #expect(failed.status != 0)
+        #expect(failed.output.contains("FAILED") && failed.output.contains("auth.sqlite"), "\(failed.output)")
+    }
+}
