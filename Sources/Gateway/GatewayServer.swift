@@ -1,4 +1,5 @@
 import Config
+import EventStream
 import Hummingbird
 import HummingbirdWebSocket
 import IPC
@@ -53,7 +54,7 @@ public enum GatewayServer {
     public static func run(config: PDSConfig, logger: Logger) async throws {
         let metrics = GatewayMetrics()
         let services = try await ServiceConnections.connect(config, metrics: metrics)
-        let feed = FirehoseFeed(firehose: services.firehose)
+        let feed = FirehoseFeed(firehose: services.firehose, hub: EventHub(capacity: config.firehoseSubscriberQueue))
         try await feed.start(endpoint: config.ipc.firehoseEvents)
         let app = Application(
             router: try router(config: config, services: services, metrics: metrics),

@@ -35,6 +35,9 @@ public struct PDSConfig: Sendable {
     public var crawlers: [URL]
     /// How long FirehoseService keeps sequenced events for cursor replay (`PDS_FIREHOSE_RETENTION_HOURS`).
     public var firehoseRetentionHours: Int
+    /// Events one `subscribeRepos` client may have queued before it is cut off with
+    /// `ConsumerTooSlow` (`PDS_FIREHOSE_SUBSCRIBER_QUEUE`).
+    public var firehoseSubscriberQueue: Int
     /// Where BackupService writes backups (`PDS_BACKUP_DIR`).
     public var backupDirectory: String
     /// Seconds between scheduled backups; nil when scheduling is off (`PDS_BACKUP_SCHEDULE`).
@@ -129,6 +132,7 @@ public struct PDSConfig: Sendable {
         devPLCPort = try env.int("PDS_DEV_PLC_PORT", in: 1...65535, expected: "a port number") ?? min(port + 1, 65535)
         crawlers = try env.urlList("PDS_CRAWLERS") ?? []
         firehoseRetentionHours = try env.int("PDS_FIREHOSE_RETENTION_HOURS", in: 1...87_600, expected: "hours 1-87600") ?? 72
+        firehoseSubscriberQueue = try env.int("PDS_FIREHOSE_SUBSCRIBER_QUEUE", in: 1...1_000_000, expected: "an event count") ?? 1000
         backupDirectory = Self.absolute(env.string("PDS_BACKUP_DIR") ?? dataDirectory + "/backups")
         backupInterval = try Self.interval(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
         backupDrillInterval = try Self.interval(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
