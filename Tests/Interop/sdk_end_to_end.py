@@ -84,6 +84,18 @@ profile = c.com.atproto.repo.put_record(models.ComAtprotoRepoPutRecord.Data(
     record=models.AppBskyActorProfile.Record(display_name="Carol", description="testing")))
 check(profile.uri.endswith("/app.bsky.actor.profile/self"), "profile putRecord")
 
+# sync.getRepo, checked by an independent implementation (libipld + the spec's MST, see
+# verify_repo_car.py): block CIDs, the commit signature, the MST root recomputed from the records.
+import importlib.util, os, subprocess, tempfile
+car = c.com.atproto.sync.get_repo({"did": me.did})
+with tempfile.NamedTemporaryFile(suffix=".car", delete=False) as f:
+    f.write(car)
+doc = c.com.atproto.repo.describe_repo({"repo": me.did}).did_doc
+did_key = "did:key:" + doc["verificationMethod"][0]["publicKeyMultibase"]
+verifier = os.path.join(os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals() else os.environ["PDSWIFT_INTEROP_DIR"], "verify_repo_car.py")
+proc = subprocess.run([sys.executable, verifier, f.name, did_key], capture_output=True, text=True)
+check(proc.returncode == 0 and '"ok": true' in proc.stdout, f"getRepo verified independently {proc.stdout.strip()} {proc.stderr.strip()[-300:]}")
+
 # An invalid record is refused by the lexicon check.
 try:
     c.com.atproto.repo.create_record(models.ComAtprotoRepoCreateRecord.Data(

@@ -14,7 +14,8 @@ struct SDKEndToEndTests {
         try #require(healthy, "never healthy:\n\(pds.log())")
         let script = try String(contentsOf: PythonTools.packageRoot.appendingPathComponent("Tests/Interop/sdk_end_to_end.py"), encoding: .utf8)
         let result = try PythonTools.run(script: script, arguments: ["http://localhost:\(pds.port)"],
-                                          environment: ["PDS_DATA_DIRECTORY": pds.dataDirectory.path], timeout: 180)
+                                          environment: ["PDS_DATA_DIRECTORY": pds.dataDirectory.path,
+                                                                        "PDSWIFT_INTEROP_DIR": PythonTools.packageRoot.appendingPathComponent("Tests/Interop").path], timeout: 180)
         #expect(result.status == 0, "SDK run failed:\n\(result.output)\n--- pds log ---\n\(pds.log().suffix(4000))")
         #expect(result.output.contains("ALL OK"))
     }
