@@ -19,6 +19,8 @@ public enum GatewayServer {
         try ActorPreferences.register(in: &routes, services: services, auth: auth)
         try AccountStatus.register(in: &routes, services: services, auth: auth)
         try ServerEmailFlows.register(in: &routes, services: services, auth: auth)
+        try RepoBlobs.register(in: &routes, services: services, auth: auth, uploadLimit: config.blobUploadLimit)
+        try SyncBlobs.register(in: &routes, services: services)
         return routes
     }
 
