@@ -82,6 +82,7 @@ let package = Package(
                                                         .product(name: "Logging", package: "swift-log")],
                 path: "Sources/FirehoseService"),
         .target(name: "BlobService", dependencies: ["IPLD", "Syntax", "IPC", "Config",
+                                                    .product(name: "Logging", package: "swift-log"),
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift"),
                                                     .product(name: "AsyncHTTPClient", package: "async-http-client")],
@@ -127,7 +128,7 @@ let package = Package(
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "IPLD", "Syntax", "TestSupport"]),
         .testTarget(name: "IPCTests", dependencies: ["IPC", "Config"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "IPC", "Config",
+            "Gateway", "IPC", "Config", "IPLD", "BlobService",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.

@@ -22,6 +22,8 @@ public enum GatewayServer {
         try AccountStatus.register(in: &routes, services: services, auth: auth)
         try ServerEmailFlows.register(in: &routes, services: services, auth: auth)
         try SyncRoutes.register(in: &routes, services: services)
+        try RepoBlobs.register(in: &routes, services: services, auth: auth, uploadLimit: config.blobUploadLimit)
+        try SyncBlobs.register(in: &routes, services: services)
         return routes
     }
 

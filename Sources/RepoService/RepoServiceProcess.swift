@@ -17,9 +17,9 @@ public struct RepoServiceImplementation: RepoServiceAPI {
     let relay: OutboxRelay?
     let clock = TIDClock.shared
 
-    public init(stores: ActorStorePool, validator: @escaping RecordValidator, relay: OutboxRelay?) {
+    public init(stores: ActorStorePool, validator: @escaping RecordValidator, relay: OutboxRelay?, blobs: (any BlobServiceAPI)? = nil) {
         self.stores = stores
-        writer = RepoWriter(stores: stores, validator: validator)
+        writer = RepoWriter(stores: stores, validator: validator, blobs: blobs.map(BlobReferences.init))
         self.relay = relay
     }
 
@@ -196,7 +196,8 @@ public enum RepoServiceProcess {
         let firehose = FirehoseServiceClient(caller: try await RPCClient(endpoint: config.ipc.firehose, defaultTimeout: config.ipcTimeout))
         let relay = OutboxRelay(stores: stores, firehose: firehose)
         await relay.notifyAll()
-        let service = RepoServiceImplementation(stores: stores, validator: catalog.recordValidator, relay: relay)
+        let blobs = BlobServiceClient(caller: try await RPCClient(endpoint: config.ipc.blob, defaultTimeout: config.ipcTimeout))
+        let service = RepoServiceImplementation(stores: stores, validator: catalog.recordValidator, relay: relay, blobs: blobs)
         var handlers = service.rpcHandlers()
         service.registerSnapshot(into: &handlers)
         service.registerSyncMethods(into: &handlers)

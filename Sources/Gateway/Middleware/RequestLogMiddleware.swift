@@ -22,7 +22,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     func routeLabel(_ path: String) -> String {
         if path.hasPrefix("/xrpc/") {
             let name = String(path.dropFirst(6))
-            return routes.method(name) != nil || name == "_health" ? name : "xrpc_unknown"
+            return routes.method(name) != nil || routes.streamingMethod(name) != nil || name == "_health" ? name : "xrpc_unknown"
         }
         return ["/", "/metrics", "/robots.txt"].contains(path) ? path : "other"
     }

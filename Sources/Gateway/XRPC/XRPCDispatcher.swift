@@ -17,17 +17,27 @@ struct XRPCDispatcher<Context: RequestContext>: RouterMiddleware {
         let name = String(path.dropFirst("/xrpc/".count))
         if let endpoint = special[name] { return try await endpoint(request, context) }
         guard NSID.isValid(name) else { throw XRPCError.invalidRequest("invalid XRPC method name (NSID) in path: \(name)") }
-        guard let method = routes.method(name) else { throw XRPCError.methodNotImplemented(name) }
-        guard request.method.rawValue == method.kind.httpMethod else {
-            throw XRPCError(.methodNotAllowed, "MethodNotAllowed",
-                            "Incorrect HTTP method (\(request.method.rawValue)) for \(name): expected \(method.kind.httpMethod)")
+        // Blob uploads and downloads stream their bodies instead of collecting them here.
+        if let streaming = routes.streamingMethod(name) {
+            try Self.checkVerb(request, expected: streaming.kind, name: name)
+            return try await streaming.handler(request)
         }
+        guard let method = routes.method(name) else { throw XRPCError.methodNotImplemented(name) }
+        try Self.checkVerb(request, expected: method.kind, name: name)
         let body = try await Self.readBody(request, for: method)
         let xrpcRequest = XRPCRequest(nsid: method.nsid, parameters: Self.parameters(request), headers: request.headers, body: body)
         let response = try await method.handler(xrpcRequest)
         var headers = HTTPFields()
         headers[.contentType] = response.contentType
         return Response(status: response.status, headers: headers, body: .init(byteBuffer: response.body))
+    }
+
+    /// 405 unless the request uses the verb of the method's kind.
+    static func checkVerb(_ request: Request, expected kind: XRPCMethod.Kind, name: String) throws(XRPCError) {
+        guard request.method.rawValue == kind.httpMethod else {
+            throw XRPCError(.methodNotAllowed, "MethodNotAllowed",
+                            "Incorrect HTTP method (\(request.method.rawValue)) for \(name): expected \(kind.httpMethod)")
+        }
     }
 
     /// Checks the content type and reads the body, refusing it as soon as it passes the limit.

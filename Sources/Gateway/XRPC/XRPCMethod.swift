@@ -60,15 +60,23 @@ public struct XRPCMethod: Sendable {
 /// of its own (`routes.add(...)`), and the gateway dispatches to whatever is registered.
 public struct XRPCRoutes: Sendable {
     private(set) var methods: [String: XRPCMethod] = [:]
+    /// Methods that stream their request or response body (blobs).
+    private(set) var streamingMethods: [String: StreamingXRPCMethod] = [:]
 
     public init() {}
 
     /// Registers `method`, replacing any earlier registration of its NSID.
     public mutating func add(_ method: XRPCMethod) { methods[method.nsid.string] = method }
 
+    /// Registers a streaming `method`; it takes precedence over a buffered one of the same NSID.
+    public mutating func add(_ method: StreamingXRPCMethod) { streamingMethods[method.nsid.string] = method }
+
     /// The method registered for `nsid`, if any.
     public func method(_ nsid: String) -> XRPCMethod? { methods[nsid] }
 
+    /// The streaming method registered for `nsid`, if any.
+    public func streamingMethod(_ nsid: String) -> StreamingXRPCMethod? { streamingMethods[nsid] }
+
     /// Every registered NSID, sorted.
-    public var nsids: [String] { methods.keys.sorted() }
+    public var nsids: [String] { Set(methods.keys).union(streamingMethods.keys).sorted() }
 }

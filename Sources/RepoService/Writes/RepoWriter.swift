@@ -23,11 +23,14 @@ public struct RepoWriter: Sendable {
     public let stores: ActorStorePool
     public let validator: RecordValidator
     public let clock: TIDClock
+    /// Blob references of records, kept in BlobService; nil skips them (tests, tools).
+    public let blobs: BlobReferences?
 
-    public init(stores: ActorStorePool, validator: @escaping RecordValidator, clock: TIDClock = .shared) {
+    public init(stores: ActorStorePool, validator: @escaping RecordValidator, clock: TIDClock = .shared, blobs: BlobReferences? = nil) {
         self.stores = stores
         self.validator = validator
         self.clock = clock
+        self.blobs = blobs
     }
 
     /// Applies `requests` to `did`'s repo as one commit; `swapCommit` must match the head.
@@ -40,12 +43,15 @@ public struct RepoWriter: Sendable {
         var swapRecords: [String: CID?] = [:]
         for p in prepared { if let s = p.swapRecord { swapRecords[p.uriPath] = s } }
         let (store, key) = try await stores.store(for: did)
+        let blobPlan = try await blobs?.prepare(did: did, writes: prepared.map(\.write), store: store)
         let result: CommitResult
         do {
             result = try await store.applyWrites(prepared.map(\.write), swapCommit: swap, swapRecords: swapRecords, key: key, clock: clock)
         } catch {
+            if let blobPlan { await blobs?.undo(blobPlan) }
             throw RepoServiceError.from(error)
         }
+        if let blobPlan { await blobs?.settle(blobPlan, rev: result.commit.rev) }
         let cids = Dictionary(result.ops.compactMap { op in op.new.map { (op.path, $0) } }, uniquingKeysWith: { a, _ in a })
         let results = prepared.map { p in
             WriteResult(uri: "at://\(did)/\(p.uriPath)", cid: cids[p.uriPath]?.string ?? recordCID(p), validationStatus: p.validationStatus)

@@ -123,7 +123,7 @@ public struct PDSConfig: Sendable {
             }
             blobstoreS3 = nil
         }
-        blobUploadLimit = try env.int("PDS_BLOB_UPLOAD_LIMIT", in: 1...(1 << 34), expected: "a size in bytes") ?? 5 * 1024 * 1024
+        blobUploadLimit = try env.int("PDS_BLOB_UPLOAD_LIMIT", in: 1...(1 << 34), expected: "a size in bytes") ?? 104_857_600
         sqliteDisableWALAutoCheckpoint = try env.bool("PDS_SQLITE_DISABLE_WAL_AUTO_CHECKPOINT") ?? false
 
         secrets = try Secrets.read(&env)

@@ -53,7 +53,7 @@ public enum IPCError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Maps the XRPC error names services use to HTTP statuses, as the reference PDS does.
     static func status(forRemoteName name: String) -> Int {
         switch name {
-        case "InvalidRequest", "InvalidSwap", "RecordNotFound", "RepoNotFound", "BlobNotFound",
+        case "InvalidRequest", "InvalidSwap", "RecordNotFound", "RepoNotFound", "BlobNotFound", "InvalidMimeType",
              "InvalidHandle", "HandleNotAvailable", "UnsupportedDomain", "InvalidInviteCode",
              "AccountNotFound", "RepoDeactivated", "RepoTakendown", "RepoSuspended", "BlockedByActor":
             400
@@ -61,7 +61,8 @@ public enum IPCError: Error, Sendable, Equatable, CustomStringConvertible {
             401
         case "Forbidden": 403
         case "NotFound": 404
-        case "PayloadTooLarge": 413
+        case "PayloadTooLarge", "BlobTooLarge": 413
+        case "RangeNotSatisfiable": 416
         case "RateLimitExceeded": 429
         case "MethodNotImplemented": 501
         case "ServiceUnavailable", "UpstreamTimeout": 503
