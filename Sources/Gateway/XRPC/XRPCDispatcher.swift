@@ -10,6 +10,8 @@ struct XRPCDispatcher<Context: RequestContext>: RouterMiddleware {
     let routes: XRPCRoutes
     /// Gateway-level endpoints under `/xrpc/` that are not NSIDs (`_health`).
     let special: [String: @Sendable (Request, Context) async throws -> Response]
+    /// The rate limiter; nil when `PDS_RATE_LIMITS_ENABLED=false`.
+    var limiter: RateLimiter? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -18,6 +20,26 @@ struct XRPCDispatcher<Context: RequestContext>: RouterMiddleware {
         if let endpoint = special[name] { return try await endpoint(request, context) }
         guard NSID.isValid(name) else { throw XRPCError.invalidRequest("invalid XRPC method name (NSID) in path: \(name)") }
         guard let method = routes.method(name) else { throw XRPCError.methodNotImplemented(name) }
+        guard let limiter, !limiter.bypasses(request.headers) else { return try await serve(request, method) }
+        let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress
+        let scope = RateLimitScope(limiter: limiter, clientIP: ClientAddress.of(peer: peer, headers: request.headers))
+        var response: Response
+        do {
+            response = try await RateLimitScope.$current.withValue(scope) {
+                try await scope.consume([.global] + (RateLimit.perIPByMethod[name] ?? []), subject: scope.clientIP)
+                return try await serve(request, method)
+            }
+        } catch let error as XRPCError {
+            // Error answers carry the limit figures too (a 429 above all).
+            response = XRPCErrorMiddleware<Context>.response(for: error)
+        }
+        response.headers.append(contentsOf: scope.headers)
+        return response
+    }
+
+    /// Checks the verb and body, then runs the method's handler.
+    func serve(_ request: Request, _ method: XRPCMethod) async throws -> Response {
+        let name = method.nsid.string
         guard request.method.rawValue == method.kind.httpMethod else {
             throw XRPCError(.methodNotAllowed, "MethodNotAllowed",
                             "Incorrect HTTP method (\(request.method.rawValue)) for \(name): expected \(method.kind.httpMethod)")
