@@ -44,6 +44,7 @@ struct AdminClient {
         return try await Self.send(request)
     }
 
+    @discardableResult
     static func send(_ request: URLRequest) async throws -> [String: Any] {
         let (data, response): (Data, URLResponse)
         do { (data, response) = try await URLSession.shared.data(for: request) } catch {
