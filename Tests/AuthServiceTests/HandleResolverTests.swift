@@ -3,6 +3,11 @@ import Foundation
 import Synchronization
 import Testing
 
+/// The URLs a stand-in fetch was asked for.
+final class Fetched: Sendable {
+    let log = Mutex<[String]>([])
+}
+
 @Suite struct HandleResolverTests {
     @Test func privateAndLoopbackAddressesAreNonPublic() {
         for address in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "0.0.0.0",
@@ -16,31 +21,31 @@ import Testing
 
     /// A resolver whose DNS and HTTP are stand-ins that record what was asked.
     static func resolver(dev: Bool, addresses: [String], txt: [String] = [], body: String? = "did:plc:remote123",
-                         fetched: Mutex<[String]>) -> HandleResolver {
+                         fetched: Fetched) -> HandleResolver {
         HandleResolver(allowPrivateAddresses: dev, txtLookup: { _ in txt }, addressLookup: { _ in addresses },
-                       fetch: { url in fetched.withLock { $0.append(url.absoluteString) }; return body })
+                       fetch: { url in fetched.log.withLock { $0.append(url.absoluteString) }; return body })
     }
 
     @Test func wellKnownIsRefusedForPrivateHostsUnlessDevMode() async {
-        let fetched = Mutex<[String]>([])
+        let fetched = Fetched()
         let production = Self.resolver(dev: false, addresses: ["127.0.0.1"], fetched: fetched)
         #expect(await production.resolve("alice.example.com") == nil)
-        #expect(fetched.withLock { $0 }.isEmpty, "no request may go to a loopback address")
+        #expect(fetched.log.withLock { $0 }.isEmpty, "no request may go to a loopback address")
         // One private address among public ones is enough to refuse (DNS may answer either).
         #expect(await Self.resolver(dev: false, addresses: ["8.8.8.8", "10.0.0.1"], fetched: fetched).resolve("alice.example.com") == nil)
-        #expect(fetched.withLock { $0 }.isEmpty)
+        #expect(fetched.log.withLock { $0 }.isEmpty)
 
         let dev = Self.resolver(dev: true, addresses: ["127.0.0.1"], fetched: fetched)
         #expect(await dev.resolve("alice.example.com") == "did:plc:remote123")
-        #expect(fetched.withLock { $0 } == ["http://alice.example.com/.well-known/atproto-did"])
+        #expect(fetched.log.withLock { $0 } == ["http://alice.example.com/.well-known/atproto-did"])
 
         let publicHost = Self.resolver(dev: false, addresses: ["8.8.8.8"], fetched: fetched)
         #expect(await publicHost.resolve("bob.example.com") == "did:plc:remote123")
-        #expect(fetched.withLock { $0 }.last == "https://bob.example.com/.well-known/atproto-did")
+        #expect(fetched.log.withLock { $0 }.last == "https://bob.example.com/.well-known/atproto-did")
     }
 
     @Test func dnsTXTWinsAndAmbiguityFallsBackToHTTPS() async {
-        let fetched = Mutex<[String]>([])
+        let fetched = Fetched()
         let viaDNS = Self.resolver(dev: false, addresses: [], txt: ["did=did:plc:fromdns", "other"], fetched: fetched)
         #expect(await viaDNS.resolve("carol.example.com") == "did:plc:fromdns")
         let ambiguous = Self.resolver(dev: false, addresses: ["8.8.8.8"], txt: ["did=did:plc:a", "did=did:plc:b"], fetched: fetched)

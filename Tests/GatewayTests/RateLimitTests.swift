@@ -3,6 +3,7 @@ import Foundation
 @testable import Gateway
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import IPC
 import NIOCore
 import Synchronization
@@ -10,7 +11,7 @@ import Testing
 
 /// An AuthService double whose rate-limit table lets every key through `cap` times (the real
 /// limits are in the thousands), reporting the limits the gateway asked for.
-private final class CappedCounters: AuthServiceAPI {
+final class CappedCounters: AuthServiceAPI {
     let cap: Int
     let counts = Mutex<[String: Int]>([:])
     let asked = Mutex<[RateLimitTypes.Bucket]>([])

@@ -72,12 +72,12 @@ import Testing
         try #require(healthy, "never healthy:\n\(pds.log())")
 
         let created = try Self.admin(pds, ["account", "create", "carol@example.com", "carol.test", "--password", "carol-password"])
-        try #require(created.status == 0, created.output)
+        try #require(created.status == 0, "\(created.output)")
         let did = try #require(created.output.split(separator: "\n").first { $0.contains("did:") }?.split(separator: " ").last.map(String.init))
         #expect(did.hasPrefix("did:plc:"))
 
         let listed = try Self.admin(pds, ["account", "list"])
-        #expect(listed.status == 0 && listed.output.contains("carol.test") && listed.output.contains(did), listed.output)
+        #expect(listed.status == 0 && listed.output.contains("carol.test") && listed.output.contains(did), "\(listed.output)")
 
         let login = try await Self.post(pds.baseURL + "/xrpc/com.atproto.server.createSession", ["identifier": "carol.test", "password": "carol-password"])
         #expect(login.status == 200)
@@ -88,13 +88,13 @@ import Testing
         #expect(try Self.admin(pds, ["account", "takedown", did, "--reverse"]).status == 0)
 
         let reset = try Self.admin(pds, ["account", "reset-password", did])
-        let newPassword = try #require(reset.output.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines), reset.output)
+        let newPassword = try #require(reset.output.split(whereSeparator: \.isWhitespace).last.map(String.init), "\(reset.output)")
         let withNew = try await Self.post(pds.baseURL + "/xrpc/com.atproto.server.createSession", ["identifier": "carol.test", "password": newPassword])
         #expect(withNew.status == 200, "\(withNew.json)")
 
         let invites = try Self.admin(pds, ["invite", "create", "--count", "2"])
         #expect(invites.status == 0)
-        #expect(invites.output.split(separator: "\n").filter { $0.hasPrefix("pdswift-") }.count == 2, invites.output)
+        #expect(invites.output.split(separator: "\n").filter { $0.hasPrefix("pdswift-") }.count == 2, "\(invites.output)")
 
         #expect(try Self.admin(pds, ["account", "delete", did]).status == 0)
         #expect(!(try Self.admin(pds, ["account", "list"]).output.contains(did)))
@@ -103,6 +103,6 @@ import Testing
 
         // PDS_ADMIN_PASSWORD wins over secrets.env; a wrong one is refused.
         let wrong = try Self.admin(pds, ["account", "list"], environment: ["PDS_ADMIN_PASSWORD": "not-the-password"])
-        #expect(wrong.status != 0 && wrong.output.contains("AuthenticationRequired"), wrong.output)
+        #expect(wrong.status != 0 && wrong.output.contains("AuthenticationRequired"), "\(wrong.output)")
     }
 }
