@@ -47,7 +47,7 @@ cat > "$DATA/manyips.lua" <<'LUA'
 n = 0
 request = function()
   n = n + 1
-  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", (n // 65536) % 256, (n // 256) % 256, n % 256)
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
   return wrk.format(nil)
 end
 LUA
