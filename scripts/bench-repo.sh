@@ -13,6 +13,8 @@ DURATION="${DURATION:-10s}"
 ACCOUNTS="${ACCOUNTS:-1000}"
 RECORDS="${RECORDS:-1000}"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
+# Thousands of writes a second from one account and one IP: the reference limits would refuse them.
+export PDS_RATE_LIMITS_ENABLED=false
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 PY="${PY:-.venv/bin/python}"
 

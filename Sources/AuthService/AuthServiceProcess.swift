@@ -12,10 +12,16 @@ public struct AuthServiceImplementation: AuthServiceAPI {
     let lifecycle: AccountLifecycle
     let emails: EmailFlows
     let plc: PLCClient
+    /// Resolves handles hosted elsewhere (DNS TXT, then HTTPS).
+    let resolver: HandleResolver
+    /// Every gateway's rate-limit counters.
+    let rateLimits = RateLimitTable()
 
     var store: AuthStore { sessions.store }
 
-    init(sessions: Sessions, creation: AccountCreation, lifecycle: AccountLifecycle, emails: EmailFlows, plc: PLCClient) {
+    init(sessions: Sessions, creation: AccountCreation, lifecycle: AccountLifecycle, emails: EmailFlows, plc: PLCClient,
+         resolver: HandleResolver = HandleResolver(allowPrivateAddresses: false)) {
+        self.resolver = resolver
         self.sessions = sessions
         self.creation = creation
         self.lifecycle = lifecycle
@@ -86,10 +92,15 @@ public struct AuthServiceImplementation: AuthServiceAPI {
 
     public func resolveHandle(_ request: AuthTypes.ResolveHandleRequest) async throws(IPCError) -> AuthTypes.ResolveHandleResponse {
         try await serve {
-            guard let a = try await store.account(identifier: request.handle.lowercased()), a.status != .deleted else {
-                throw AuthError.invalidRequest("Unable to resolve handle")
+            let handle = request.handle.lowercased()
+            if let a = try await store.account(identifier: handle) {
+                guard a.status != .deleted else { throw AuthError.invalidRequest("Unable to resolve handle") }
+                return AuthTypes.ResolveHandleResponse(did: a.did)
             }
-            return AuthTypes.ResolveHandleResponse(did: a.did)
+            // Not hosted here. Names under our own handle domains would be, so they are not looked up.
+            guard request.remote == true, !lifecycle.handles.domains.contains(where: { handle.hasSuffix($0) }),
+                  let did = await resolver.resolve(handle) else { throw AuthError.invalidRequest("Unable to resolve handle") }
+            return AuthTypes.ResolveHandleResponse(did: did)
         }
     }
 
@@ -167,7 +178,8 @@ public enum AuthServiceProcess {
                                              firehose: firehose, rotationKey: rotationKey)
             let mailer = MailboxFile(url: URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("mailbox.jsonl"))
             let emails = EmailFlows(store: store, mailer: mailer, lifecycle: lifecycle, repo: repo)
-            implementation = AuthServiceImplementation(sessions: sessions, creation: creation, lifecycle: lifecycle, emails: emails, plc: plc)
+            implementation = AuthServiceImplementation(sessions: sessions, creation: creation, lifecycle: lifecycle, emails: emails, plc: plc,
+                                                       resolver: HandleResolver(allowPrivateAddresses: config.devMode))
         } catch let e as IPCError {
             throw e
         } catch {

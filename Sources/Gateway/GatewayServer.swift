@@ -24,14 +24,15 @@ public enum GatewayServer {
         try SyncRoutes.register(in: &routes, services: services)
         try RepoBlobs.register(in: &routes, services: services, auth: auth, uploadLimit: config.blobUploadLimit)
         try SyncBlobs.register(in: &routes, services: services)
+        try AdminRoutes.register(in: &routes, services: services, auth: auth)
         return routes
     }
 
     /// The complete router: logging and metrics outermost, then XRPC error shaping, CORS, the
     /// XRPC dispatcher and the plain routes.
-    public static func router(config: PDSConfig, services: ServiceConnections, metrics: GatewayMetrics) throws -> Router<BasicRequestContext> {
+    public static func router(config: PDSConfig, services: ServiceConnections, metrics: GatewayMetrics) throws -> Router<GatewayRequestContext> {
         let routes = try routes(config: config, services: services, metrics: metrics)
-        let router = Router()
+        let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, routes: routes))
         router.add(middleware: XRPCErrorMiddleware())
         // The Bluesky web app calls a PDS from another origin, with these headers.
@@ -44,9 +45,10 @@ public enum GatewayServer {
                              "ratelimit-reset", "ratelimit-policy", "dpop-nonce", "www-authenticate"],
             maxAge: .seconds(86400)))
         let version = config.version
+        let limiter = config.rateLimitsEnabled ? RateLimiter(auth: services.auth, bypassKey: config.rateLimitBypassKey) : nil
         router.add(middleware: XRPCDispatcher(routes: routes, special: [
             "_health": { _, _ in try await Health.respond(services: services, metrics: metrics, version: version) },
-        ]))
+        ], limiter: limiter))
         StaticRoutes.register(on: router, metrics: metrics)
         WellKnown.register(on: router, config: config, services: services)
         return router

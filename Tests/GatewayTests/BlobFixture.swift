@@ -13,7 +13,7 @@ struct BlobFixture {
     let root: String
     let blobs: BlobService
     let implementation: BlobServiceImplementation
-    let router: Router<BasicRequestContext>
+    let router: Router<GatewayRequestContext>
 
     init(uploadLimit: Int = 1_000_000) throws {
         root = NSTemporaryDirectory() + "gw-blob-\(UUID().uuidString.prefix(8))"

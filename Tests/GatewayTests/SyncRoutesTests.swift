@@ -41,6 +41,10 @@ private struct ActiveAccounts: AuthServiceAPI {
     func setAccountStatus(_ r: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty { throw unused() }
     func updateHandle(_ r: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty { throw unused() }
     func emailFlow(_ r: AuthTypes.EmailFlowRequest) async throws(IPCError) -> AuthTypes.EmailFlowResponse { throw unused() }
+    func consumeRateLimit(_ r: RateLimitTypes.ConsumeRequest) async throws(IPCError) -> RateLimitTypes.ConsumeResponse { throw unused() }
+    func listAccounts(_ r: AuthAdminTypes.ListAccountsRequest) async throws(IPCError) -> AuthAdminTypes.AccountList { throw unused() }
+    func adminDeleteAccount(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> Empty { throw unused() }
+    func adminSetPassword(_ r: AuthAdminTypes.SetPasswordRequest) async throws(IPCError) -> Empty { throw unused() }
 }
 
 /// The sync routes' parameter checks and answers, with RepoService in process.

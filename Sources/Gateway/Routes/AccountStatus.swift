@@ -33,6 +33,7 @@ enum AccountStatus {
         })
         routes.add(.procedure(try NSID("com.atproto.identity.updateHandle")) { req throws(XRPCError) in
             let who = try await auth.account(req.headers)
+            try await RateLimits.consume([.updateHandle], subject: who.did)
             let body = try req.jsonObject()
             do { _ = try await authService.updateHandle(.init(did: who.did, handle: try body.string("handle").lowercased())) } catch {
                 throw XRPCError(any: error)

@@ -75,7 +75,7 @@ enum RepoReads {
         routes.add(.query(try NSID("com.atproto.identity.resolveHandle")) { req throws(XRPCError) in
             let handle = try req.requiredParameter("handle").lowercased()
             guard Handle.isValid(handle) else { throw .invalidRequest("Invalid handle") }
-            do { return .json(value: ["did": .string(try await services.auth.resolveHandle(.init(handle: handle)).did)]) } catch {
+            do { return .json(value: ["did": .string(try await services.auth.resolveHandle(.init(handle: handle, remote: true)).did)]) } catch {
                 throw XRPCError(any: error)
             }
         })

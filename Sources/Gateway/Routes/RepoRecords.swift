@@ -19,6 +19,9 @@ enum RepoRecords {
     }
 
     static func apply(_ services: ServiceConnections, did: String, _ writes: [RepoTypes.Write], validate: Bool?, swapCommit: String?) async throws(XRPCError) -> RepoTypes.ApplyWritesResponse {
+        // Charged before the write, as the reference: a refused write still costs its points.
+        try await RateLimits.consume([.repoWriteHourly, .repoWriteDaily], subject: did,
+                                     points: writes.reduce(0) { $0 + RepoWritePoints.points(action: $1.action) })
         do { return try await services.repo.applyWrites(.init(did: did, writes: writes, validate: validate, swapCommit: swapCommit)) } catch {
             throw XRPCError(any: error)
         }

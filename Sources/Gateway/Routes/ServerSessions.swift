@@ -28,6 +28,7 @@ enum ServerSessions {
         routes.add(.procedure(try NSID("com.atproto.server.createSession")) { req throws(XRPCError) in
             let body = try req.jsonObject()
             let request = AuthTypes.CreateSessionRequest(identifier: try body.string("identifier"), password: try body.string("password"))
+            try await RateLimits.consume([.createSession, .createSessionDaily], subject: request.identifier.lowercased())
             do { return .json(value: sessionJSON(try await authService.createSession(request))) } catch { throw XRPCError(any: error) }
         })
         routes.add(XRPCMethod(try NSID("com.atproto.server.refreshSession"), .procedure) { req throws(XRPCError) in

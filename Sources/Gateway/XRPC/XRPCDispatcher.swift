@@ -10,6 +10,8 @@ struct XRPCDispatcher<Context: RequestContext>: RouterMiddleware {
     let routes: XRPCRoutes
     /// Gateway-level endpoints under `/xrpc/` that are not NSIDs (`_health`).
     let special: [String: @Sendable (Request, Context) async throws -> Response]
+    /// The rate limiter; nil when `PDS_RATE_LIMITS_ENABLED=false`.
+    var limiter: RateLimiter? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -17,13 +19,37 @@ struct XRPCDispatcher<Context: RequestContext>: RouterMiddleware {
         let name = String(path.dropFirst("/xrpc/".count))
         if let endpoint = special[name] { return try await endpoint(request, context) }
         guard NSID.isValid(name) else { throw XRPCError.invalidRequest("invalid XRPC method name (NSID) in path: \(name)") }
-        // Blob uploads and downloads stream their bodies instead of collecting them here.
-        if let streaming = routes.streamingMethod(name) {
-            try Self.checkVerb(request, expected: streaming.kind, name: name)
-            return try await streaming.handler(request)
+        // Blob uploads and downloads stream their bodies instead of having them collected here.
+        let streaming = routes.streamingMethod(name)
+        let method = routes.method(name)
+        guard streaming != nil || method != nil else { throw XRPCError.methodNotImplemented(name) }
+        let run: @Sendable () async throws -> Response = {
+            if let streaming {
+                try Self.checkVerb(request, expected: streaming.kind, name: name)
+                return try await streaming.handler(request)
+            }
+            return try await serve(request, method!)
         }
-        guard let method = routes.method(name) else { throw XRPCError.methodNotImplemented(name) }
-        try Self.checkVerb(request, expected: method.kind, name: name)
+        guard let limiter, !limiter.bypasses(request.headers) else { return try await run() }
+        let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress
+        let scope = RateLimitScope(limiter: limiter, clientIP: ClientAddress.of(peer: peer, headers: request.headers))
+        var response: Response
+        do {
+            response = try await RateLimitScope.$current.withValue(scope) {
+                try await scope.consume([.global] + (RateLimit.perIPByMethod[name] ?? []), subject: scope.clientIP)
+                return try await run()
+            }
+        } catch let error as XRPCError {
+            // Error answers carry the limit figures too (a 429 above all).
+            response = XRPCErrorMiddleware<Context>.response(for: error)
+        }
+        response.headers.append(contentsOf: scope.headers)
+        return response
+    }
+
+    /// Checks the verb and body, then runs the method's handler.
+    func serve(_ request: Request, _ method: XRPCMethod) async throws -> Response {
+        try Self.checkVerb(request, expected: method.kind, name: method.nsid.string)
         let body = try await Self.readBody(request, for: method)
         let xrpcRequest = XRPCRequest(nsid: method.nsid, parameters: Self.parameters(request), headers: request.headers, body: body)
         let response = try await method.handler(xrpcRequest)

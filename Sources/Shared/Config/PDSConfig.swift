@@ -61,6 +61,12 @@ public struct PDSConfig: Sendable {
     public var emailSMTPURL: String?
     public var emailFromAddress: String?
 
+    // Rate limits.
+    /// Whether the reference PDS's rate limits apply (`PDS_RATE_LIMITS_ENABLED`, default true).
+    public var rateLimitsEnabled: Bool
+    /// A value of the `x-ratelimit-bypass` header that skips them, for bulk imports (`PDS_RATE_LIMIT_BYPASS_KEY`).
+    public var rateLimitBypassKey: String?
+
     // Processes.
     public var ipc: IPCEndpoints
     public var ipcTimeout: Duration
@@ -154,6 +160,9 @@ public struct PDSConfig: Sendable {
         termsOfServiceURL = try env.url("PDS_TERMS_OF_SERVICE_URL")
         emailSMTPURL = env.string("PDS_EMAIL_SMTP_URL")
         emailFromAddress = env.string("PDS_EMAIL_FROM_ADDRESS")
+
+        rateLimitsEnabled = try env.bool("PDS_RATE_LIMITS_ENABLED") ?? true
+        rateLimitBypassKey = env.string("PDS_RATE_LIMIT_BYPASS_KEY")
 
         ipc = try IPCEndpoints.read(&env, socketDirectory: dataDirectory + "/ipc")
         let timeoutMillis = try env.int("PDS_IPC_TIMEOUT_MS", in: 1...600_000, expected: "milliseconds 1-600000") ?? 5000

@@ -14,6 +14,12 @@ public protocol AuthServiceAPI: ServiceAPI {
     func setAccountStatus(_ request: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty
     func updateHandle(_ request: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty
     func emailFlow(_ request: AuthTypes.EmailFlowRequest) async throws(IPCError) -> AuthTypes.EmailFlowResponse
+    /// Charges the shared rate-limit counters (every gateway asks the same table).
+    func consumeRateLimit(_ request: RateLimitTypes.ConsumeRequest) async throws(IPCError) -> RateLimitTypes.ConsumeResponse
+    /// Operator methods.
+    func listAccounts(_ request: AuthAdminTypes.ListAccountsRequest) async throws(IPCError) -> AuthAdminTypes.AccountList
+    func adminDeleteAccount(_ request: AuthTypes.DIDRequest) async throws(IPCError) -> Empty
+    func adminSetPassword(_ request: AuthAdminTypes.SetPasswordRequest) async throws(IPCError) -> Empty
 }
 
 /// The wire names and types of the AuthService's own methods.
@@ -32,6 +38,10 @@ public enum AuthMethods {
     public static let setAccountStatus = RPCMethod<AuthTypes.SetStatusRequest, Empty>("setAccountStatus")
     public static let updateHandle = RPCMethod<AuthTypes.UpdateHandleRequest, Empty>("updateHandle")
     public static let emailFlow = RPCMethod<AuthTypes.EmailFlowRequest, AuthTypes.EmailFlowResponse>("emailFlow")
+    public static let consumeRateLimit = RPCMethod<RateLimitTypes.ConsumeRequest, RateLimitTypes.ConsumeResponse>("consumeRateLimit")
+    public static let listAccounts = RPCMethod<AuthAdminTypes.ListAccountsRequest, AuthAdminTypes.AccountList>("listAccounts")
+    public static let adminDeleteAccount = RPCMethod<AuthTypes.DIDRequest, Empty>("adminDeleteAccount")
+    public static let adminSetPassword = RPCMethod<AuthAdminTypes.SetPasswordRequest, Empty>("adminSetPassword")
 }
 
 extension AuthServiceAPI {
@@ -53,6 +63,10 @@ extension AuthServiceAPI {
         h.register(AuthMethods.setAccountStatus) { r async throws(IPCError) in try await self.setAccountStatus(r) }
         h.register(AuthMethods.updateHandle) { r async throws(IPCError) in try await self.updateHandle(r) }
         h.register(AuthMethods.emailFlow) { r async throws(IPCError) in try await self.emailFlow(r) }
+        h.register(AuthMethods.consumeRateLimit) { r async throws(IPCError) in try await self.consumeRateLimit(r) }
+        h.register(AuthMethods.listAccounts) { r async throws(IPCError) in try await self.listAccounts(r) }
+        h.register(AuthMethods.adminDeleteAccount) { r async throws(IPCError) in try await self.adminDeleteAccount(r) }
+        h.register(AuthMethods.adminSetPassword) { r async throws(IPCError) in try await self.adminSetPassword(r) }
         return h
     }
 }
@@ -88,5 +102,18 @@ public struct AuthServiceClient: AuthServiceAPI {
     }
     public func updateHandle(_ r: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty {
         try await caller.call(AuthMethods.updateHandle, r, timeout: .seconds(30))
+    }
+    public func consumeRateLimit(_ r: RateLimitTypes.ConsumeRequest) async throws(IPCError) -> RateLimitTypes.ConsumeResponse {
+        // On every request's path: a short deadline, and the gateway lets the request through if it passes.
+        try await caller.call(AuthMethods.consumeRateLimit, r, timeout: .seconds(1))
+    }
+    public func listAccounts(_ r: AuthAdminTypes.ListAccountsRequest) async throws(IPCError) -> AuthAdminTypes.AccountList {
+        try await caller.call(AuthMethods.listAccounts, r)
+    }
+    public func adminDeleteAccount(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> Empty {
+        try await caller.call(AuthMethods.adminDeleteAccount, r, timeout: .seconds(30))
+    }
+    public func adminSetPassword(_ r: AuthAdminTypes.SetPasswordRequest) async throws(IPCError) -> Empty {
+        try await caller.call(AuthMethods.adminSetPassword, r, timeout: .seconds(15))
     }
 }

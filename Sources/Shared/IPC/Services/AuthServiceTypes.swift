@@ -77,7 +77,10 @@ public enum AuthTypes {
     }
     public struct ResolveHandleRequest: Codable, Sendable {
         public var handle: String
-        public init(handle: String) { self.handle = handle }
+        /// Also ask DNS and HTTPS for handles not hosted here (only the public
+        /// `resolveHandle` endpoint does; lookups of this server's repos stay local).
+        public var remote: Bool?
+        public init(handle: String, remote: Bool = false) { self.handle = handle; self.remote = remote ? true : nil }
     }
     public struct ResolveHandleResponse: Codable, Sendable {
         public var did: String
