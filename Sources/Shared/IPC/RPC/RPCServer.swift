@@ -11,7 +11,6 @@ public final class RPCServer: Sendable {
     public let endpoint: String
     private let inbox: CommandInbox<ServerCommand>
     private let inFlight: InFlightCount
-    private let dispatcher: Task<Void, Never>
 
     /// Binds `endpoint` and starts answering. Throws if the address cannot be bound.
     public init(endpoint: String, handlers: RPCHandlers) async throws(IPCError) {
@@ -20,28 +19,11 @@ public final class RPCServer: Sendable {
         let inFlight = InFlightCount()
         self.inbox = inbox
         self.inFlight = inFlight
-        // Requests for async handlers go through one stream to one dispatching task, which starts
-        // a child task per request: a burst read in one poll then costs one wake-up of the pool
-        // instead of one per request.
-        let (jobs, jobSink) = AsyncStream.makeStream(of: ServerJob.self)
-        dispatcher = Task {
-            await withDiscardingTaskGroup { group in
-                for await job in jobs {
-                    group.addTask {
-                        let reply = await job.body(job.request)
-                        inbox.post(.reply(identity: job.identity, frame: reply.encoded()))
-                        inFlight.leave()
-                    }
-                }
-            }
-        }
         let started: Result<Void, IPCError> = await withCheckedContinuation { ready in
             startSocketThread(name: "ipc-server \(endpoint)") {
-                ServerLoop.run(endpoint: endpoint, handlers: handlers, inbox: inbox, inFlight: inFlight,
-                               jobs: jobSink, ready: ready)
+                ServerLoop.run(endpoint: endpoint, handlers: handlers, inbox: inbox, inFlight: inFlight, ready: ready)
             }
         }
-        if case .failure = started { dispatcher.cancel() }
         try started.get()
     }
 
@@ -60,16 +42,8 @@ public final class RPCServer: Sendable {
         }
         // Handlers still running past the grace period are told to give up; their replies
         // would have nowhere to go.
-        dispatcher.cancel()
-        await dispatcher.value
+        for task in inFlight.cancelAll() { await task.value }
     }
-}
-
-/// A request on its way from the socket thread to an async handler.
-struct ServerJob: Sendable {
-    let identity: [UInt8]
-    let request: Envelope
-    let body: @Sendable (Envelope) async -> Envelope
 }
 
 /// What tasks post to a server's socket thread.
@@ -79,18 +53,59 @@ enum ServerCommand: Sendable {
     case stop(CheckedContinuation<Void, Never>?)
 }
 
-/// How many async handlers are running, so `stop` can wait for their replies.
+/// The async handlers that are running, so `stop` can wait for their replies and then cancel
+/// the ones that outlast the grace period.
+///
+/// Each request's task is started straight from the socket thread (one hand-off to the pool per
+/// request, no dispatching task in between) and registered here under a number; a task that
+/// finishes before the socket thread has registered it leaves its number behind so that the
+/// late registration is skipped.
 final class InFlightCount: Sendable {
-    private let count = Atomic<Int>(0)
-    var value: Int { count.load(ordering: .acquiring) }
-    func enter() { count.add(1, ordering: .relaxed) }
-    func leave() { count.subtract(1, ordering: .releasing) }
+    private struct State {
+        var running: [UInt64: Task<Void, Never>] = [:]
+        var finishedEarly: Set<UInt64> = []
+        var count = 0
+    }
+
+    private let state = Mutex(State())
+    private let next = Atomic<UInt64>(0)
+
+    /// How many handlers have started and not yet finished.
+    var value: Int { state.withLock { $0.count } }
+
+    /// Counts a handler about to start and returns its number.
+    func enter() -> UInt64 {
+        state.withLock { $0.count += 1 }
+        return next.add(1, ordering: .relaxed).newValue
+    }
+
+    /// Remembers the task running handler `number`, for cancellation.
+    func register(_ number: UInt64, _ task: Task<Void, Never>) {
+        state.withLock { s in
+            if s.finishedEarly.remove(number) == nil { s.running[number] = task }
+        }
+    }
+
+    /// Called by handler `number`'s task when its reply has been posted.
+    func leave(_ number: UInt64) {
+        state.withLock { s in
+            s.count -= 1
+            if s.running.removeValue(forKey: number) == nil { s.finishedEarly.insert(number) }
+        }
+    }
+
+    /// Cancels every handler still running and returns their tasks, to wait for.
+    func cancelAll() -> [Task<Void, Never>] {
+        let tasks = state.withLock { Array($0.running.values) }
+        for task in tasks { task.cancel() }
+        return tasks
+    }
 }
 
 /// The body of an `RPCServer`'s socket thread.
 enum ServerLoop {
     static func run(endpoint: String, handlers: RPCHandlers, inbox: CommandInbox<ServerCommand>,
-                    inFlight: InFlightCount, jobs: AsyncStream<ServerJob>.Continuation, ready: CheckedContinuation<Result<Void, IPCError>, Never>) {
+                    inFlight: InFlightCount, ready: CheckedContinuation<Result<Void, IPCError>, Never>) {
         let context: ZMQContext
         let socket: ZMQSocket
         do {
@@ -103,12 +118,10 @@ enum ServerLoop {
             try socket.bind(bindAddress(for: endpoint))
         } catch {
             _ = inbox.close()
-            jobs.finish()
             ready.resume(returning: .failure(error))
             return
         }
         ready.resume(returning: .success(()))
-        defer { jobs.finish() }
 
         var running = true
         var accepting = true
@@ -142,8 +155,13 @@ enum ServerLoop {
                 case .immediate(let body):
                     _ = try? socket.send([identity, body(request).encoded()])
                 case .async(let body):
-                    inFlight.enter()
-                    jobs.yield(ServerJob(identity: identity, request: request, body: body))
+                    let number = inFlight.enter()
+                    let task = Task {
+                        let reply = await body(request)
+                        inbox.post(.reply(identity: identity, frame: reply.encoded()))
+                        inFlight.leave(number)
+                    }
+                    inFlight.register(number, task)
                 }
             }
         }
