@@ -70,8 +70,11 @@ _ = try await run(client: client, method: echo, callers: 1, seconds: 0.5)  // wa
 
 print("IPC round trips over \(address), \(seconds) s each")
 print("handler    callers   round-trips/s      p50 µs    p99 µs   CPU µs/rt  switches/rt")
-for method in [echo, echoInline] {
-    for callers in [1, 16, 64] {
+// Optional filters: `ipc-bench SECONDS [CALLERS] [METHOD]`, e.g. `ipc-bench 5 16 echo`.
+let onlyCallers = args.count > 2 ? Int(args[2]) : nil
+let onlyMethod = args.count > 3 ? args[3] : nil
+for method in [echo, echoInline] where onlyMethod == nil || onlyMethod == method.name {
+    for callers in [1, 16, 64] where onlyCallers == nil || onlyCallers == callers {
         let (rate, p50, p99, cpu, switches) = try await run(client: client, method: method, callers: callers, seconds: seconds)
         print(String(format: "%-10@ %7d %15.0f %11.1f %9.1f %11.2f %12.2f", method.name as NSString, callers, rate, p50, p99, cpu, switches))
     }

@@ -44,10 +44,9 @@ final class CommandInbox<Command: Sendable>: Sendable {
         }
     }
 
-    /// Takes every queued command (socket thread only).
+    /// Takes every queued command (socket thread only; the poll empties the pipe).
     func take() -> [Command] {
-        pipe.drain()
-        return state.withLock { s in
+        state.withLock { s in
             s.sleeping = false
             let commands = s.queue
             s.queue.removeAll(keepingCapacity: true)
