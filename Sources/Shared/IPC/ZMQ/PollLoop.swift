@@ -25,7 +25,19 @@ func zmqPoll<C>(sockets: [(ZMQSocket, Int16)], inbox: CommandInbox<C>, timeoutMi
 /// Starts a named thread outside Swift's cooperative pool for a socket loop: the loop blocks in
 /// `zmq_poll`, which must never happen on a pool thread.
 func startSocketThread(name: String, _ body: @escaping @Sendable () -> Void) {
-    let thread = Thread(block: body)
+    // The kernel's name for the thread (15 bytes), so `top -H` and /proc show which loop it is;
+    // Foundation's `Thread.name` does not reach it on Linux.
+    let shortName = String((name.split(separator: " ").first ?? "ipc").prefix(15))
+    let thread = Thread {
+        #if os(Linux)
+        let fd = open("/proc/thread-self/comm", O_WRONLY)
+        if fd >= 0 {
+            _ = shortName.withCString { write(fd, $0, strlen($0)) }
+            close(fd)
+        }
+        #endif
+        body()
+    }
     thread.name = name
     thread.stackSize = 1 << 20
     thread.start()
