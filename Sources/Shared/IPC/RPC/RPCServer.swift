@@ -46,6 +46,20 @@ public final class RPCServer: Sendable {
     }
 }
 
+/// A request on its way from the socket thread to an async handler.
+struct ServerJob: Sendable {
+    let identity: [UInt8]
+    let request: Envelope
+    let body: @Sendable (Envelope) async -> Envelope
+
+    /// Runs the handler and posts its reply to the socket thread.
+    func run(inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) async {
+        let reply = await body(request)
+        inbox.post(.reply(identity: identity, frame: reply.encoded()))
+        inFlight.replied()
+    }
+}
+
 /// What tasks post to a server's socket thread.
 enum ServerCommand: Sendable {
     case reply(identity: [UInt8], frame: [UInt8])
@@ -73,10 +87,15 @@ final class InFlightCount: Sendable {
     /// How many handlers have started and not yet finished.
     var value: Int { state.withLock { $0.count } }
 
-    /// Counts a handler about to start and returns its number.
-    func enter() -> UInt64 {
-        state.withLock { $0.count += 1 }
+    /// Counts `handlers` about to start in one task and returns the task's number.
+    func enter(_ handlers: Int) -> UInt64 {
+        state.withLock { $0.count += handlers }
         return next.add(1, ordering: .relaxed).newValue
+    }
+
+    /// Called when one handler's reply has been posted.
+    func replied() {
+        state.withLock { $0.count -= 1 }
     }
 
     /// Remembers the task running handler `number`, for cancellation.
@@ -86,10 +105,9 @@ final class InFlightCount: Sendable {
         }
     }
 
-    /// Called by handler `number`'s task when its reply has been posted.
+    /// Called by task `number` when all its handlers have replied.
     func leave(_ number: UInt64) {
         state.withLock { s in
-            s.count -= 1
             if s.running.removeValue(forKey: number) == nil { s.finishedEarly.insert(number) }
         }
     }
@@ -126,6 +144,7 @@ enum ServerLoop {
         var running = true
         var accepting = true
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        var batch: [ServerJob] = []
         while running {
             let revents = zmqPoll(sockets: [(socket, Int16(ZMQ_POLLIN))], inbox: inbox, timeoutMillis: -1)[0]
             for command in inbox.take() {
@@ -155,14 +174,12 @@ enum ServerLoop {
                 case .immediate(let body):
                     _ = try? socket.send([identity, body(request).encoded()])
                 case .async(let body):
-                    let number = inFlight.enter()
-                    let task = Task {
-                        let reply = await body(request)
-                        inbox.post(.reply(identity: identity, frame: reply.encoded()))
-                        inFlight.leave(number)
-                    }
-                    inFlight.register(number, task)
+                    batch.append(ServerJob(identity: identity, request: request, body: body))
                 }
+            }
+            if !batch.isEmpty {
+                start(batch, inbox: inbox, inFlight: inFlight)
+                batch.removeAll(keepingCapacity: true)
             }
         }
         socket.close()
@@ -171,6 +188,28 @@ enum ServerLoop {
             if case .stop(let done) = command { done?.resume() }
         }
         for done in stopWaiters { done.resume() }
+    }
+
+    /// Runs the async requests read in one wake-up: one task for the lot, handed to the pool
+    /// once, which runs the first itself and the others as child tasks beside it, so they still
+    /// run concurrently (a slow one holds up no other reply) while the socket thread pokes the
+    /// pool once per batch instead of once per request.
+    static func start(_ batch: [ServerJob], inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) {
+        let number = inFlight.enter(batch.count)
+        let task = Task {
+            if batch.count == 1 {
+                await batch[0].run(inbox: inbox, inFlight: inFlight)
+            } else {
+                await withDiscardingTaskGroup { group in
+                    for job in batch.dropFirst() {
+                        group.addTask { await job.run(inbox: inbox, inFlight: inFlight) }
+                    }
+                    await batch[0].run(inbox: inbox, inFlight: inFlight)
+                }
+            }
+            inFlight.leave(number)
+        }
+        inFlight.register(number, task)
     }
 
     /// The address to bind for an endpoint clients connect to: a TCP host name (as in compose,
