@@ -48,8 +48,10 @@ final class CommandInbox<Command: Sendable>: Sendable {
     func take() -> [Command] {
         state.withLock { s in
             s.sleeping = false
-            let commands = s.queue
-            s.queue.removeAll(keepingCapacity: true)
+            if s.queue.isEmpty { return [] }
+            // Hand over the buffer itself; copying it out and then clearing would allocate anew.
+            var commands: [Command] = []
+            swap(&commands, &s.queue)
             return commands
         }
     }
