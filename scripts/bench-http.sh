@@ -6,6 +6,7 @@
 #
 #   scripts/bench-http.sh                 # LOG_LEVEL=info
 #   LOG_LEVEL=warn scripts/bench-http.sh  # without the per-request log line
+#   PDS_BIN=/tmp/pds-old scripts/bench-http.sh  # another build, for before/after comparisons
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,8 +15,12 @@ DURATION="${DURATION:-10s}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
-swift build -c release --product pds >&2
-BIN="$(swift build -c release --show-bin-path)/pds"
+if [ -z "${PDS_BIN:-}" ]; then
+  swift build -c release --product pds >&2
+  BIN="$(swift build -c release --show-bin-path)/pds"
+else
+  BIN="$PDS_BIN"
+fi
 DATA="$(mktemp -d /tmp/pds-bench-XXXXXX)"
 "$BIN" up --data "$DATA" --port "$PORT" > "$DATA/up.log" 2>&1 &
 UP_PID=$!

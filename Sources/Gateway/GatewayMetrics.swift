@@ -11,7 +11,7 @@ public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     /// Counters and timers are looked up once per label set; the registry's own lookup is slower.
-    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let routes = Mutex<[String: RouteMetrics]>([:])
     private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
     private let gauges = Mutex<[String: CoreMetrics.Gauge]>([:])
 
@@ -29,15 +29,19 @@ public final class GatewayMetrics: Sendable {
 
     /// Counts one HTTP request and its latency.
     public func recordRequest(route: String, status: Int, duration: Duration) {
-        let key = "\(route) \(status)"
-        let counter = counters.withLock { table in
-            if let c = table[key] { return c }
-            let c = CoreMetrics.Counter(label: "xrpc_requests_total", dimensions: [("method", route), ("status", String(status))], factory: factory)
-            table[key] = c
-            return c
+        routeMetrics(route).record(status: status, duration: duration)
+    }
+
+    /// The metrics of one route, made once and kept: recording a request through it builds no
+    /// label strings and does no lookup beyond one small table of statuses.
+    public func routeMetrics(_ route: String) -> RouteMetrics {
+        routes.withLock { table in
+            if let r = table[route] { return r }
+            let r = RouteMetrics(route: route, factory: factory,
+                                 duration: timer("http_request_duration_seconds", [("method", route)]))
+            table[route] = r
+            return r
         }
-        counter.increment()
-        timer("http_request_duration_seconds", [("method", route)]).record(duration: duration)
     }
 
     /// Records the latency of one IPC call and how it ended ("ok" or the error name).
@@ -67,6 +71,33 @@ public final class GatewayMetrics: Sendable {
             table[key] = t
             return t
         }
+    }
+}
+
+/// The request counters (by status) and the latency histogram of one route.
+public final class RouteMetrics: Sendable {
+    public let route: String
+    private let factory: PrometheusMetricsFactory
+    private let duration: CoreMetrics.Timer
+    private let counters = Mutex<[Int: CoreMetrics.Counter]>([:])
+
+    init(route: String, factory: PrometheusMetricsFactory, duration: CoreMetrics.Timer) {
+        self.route = route
+        self.factory = factory
+        self.duration = duration
+    }
+
+    /// Counts one request that ended with `status` and took `duration`.
+    public func record(status: Int, duration elapsed: Duration) {
+        let counter = counters.withLock { table in
+            if let c = table[status] { return c }
+            let c = CoreMetrics.Counter(label: "xrpc_requests_total", dimensions: [("method", route), ("status", String(status))],
+                                        factory: factory)
+            table[status] = c
+            return c
+        }
+        counter.increment()
+        duration.record(duration: elapsed)
     }
 }
 

@@ -3,7 +3,8 @@
 /// Layout (all integers big-endian): version `1` (u8), kind (u8: 0 request, 1 reply, 2 error),
 /// request id (u64), method name (u16 length + UTF-8), error name (u16 length + UTF-8),
 /// error message (u32 length + UTF-8), then the body to the end of the frame. The body is the
-/// method's request or response type encoded as JSON; an error carries no body.
+/// method's request or response type as `RPCCodec` encodes it (binary, or JSON as a fallback); an
+/// error carries no body.
 public struct Envelope: Sendable, Equatable {
     /// What an envelope carries.
     public enum Kind: UInt8, Sendable {

@@ -22,17 +22,25 @@ public struct Empty: Codable, Sendable, Equatable {
     public init() {}
 }
 
-/// JSON bodies for envelopes. JSON keeps the wire readable in captures and needs nothing beyond
-/// Foundation; methods that move bulk bytes (CAR files, blobs) carry them as base64 `Data`.
+/// Bodies for envelopes: the compact binary format of `BinaryCodec`, which costs a fraction of
+/// Foundation JSON on the hot path. A value whose `encode(to:)` the one-pass binary writer cannot
+/// follow goes out as JSON instead; the decoder reads either, telling them apart by the first byte.
+/// Methods that move bulk bytes (CAR files, blobs) carry them as raw byte strings.
 enum RPCCodec {
     static func encode<T: Encodable>(_ value: T) throws(IPCError) -> [UInt8] {
-        do { return Array(try JSONEncoder().encode(value)) } catch {
+        do {
+            if let bytes = try BinaryCodec.encode(value) { return bytes }
+            return Array(try JSONEncoder().encode(value))
+        } catch {
             throw IPCError.malformed("cannot encode \(T.self): \(error)")
         }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(IPCError) -> T {
-        do { return try JSONDecoder().decode(type, from: Data(bytes)) } catch {
+        do {
+            if bytes.first == BinaryCodec.marker { return try BinaryCodec.decode(type, from: bytes) }
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch {
             throw IPCError.malformed("cannot decode \(T.self): \(error)")
         }
     }

@@ -11,7 +11,6 @@ public final class RPCServer: Sendable {
     public let endpoint: String
     private let inbox: CommandInbox<ServerCommand>
     private let inFlight: InFlightCount
-    private let dispatcher: Task<Void, Never>
 
     /// Binds `endpoint` and starts answering. Throws if the address cannot be bound.
     public init(endpoint: String, handlers: RPCHandlers) async throws(IPCError) {
@@ -20,28 +19,11 @@ public final class RPCServer: Sendable {
         let inFlight = InFlightCount()
         self.inbox = inbox
         self.inFlight = inFlight
-        // Requests for async handlers go through one stream to one dispatching task, which starts
-        // a child task per request: a burst read in one poll then costs one wake-up of the pool
-        // instead of one per request.
-        let (jobs, jobSink) = AsyncStream.makeStream(of: ServerJob.self)
-        dispatcher = Task {
-            await withDiscardingTaskGroup { group in
-                for await job in jobs {
-                    group.addTask {
-                        let reply = await job.body(job.request)
-                        inbox.post(.reply(identity: job.identity, frame: reply.encoded()))
-                        inFlight.leave()
-                    }
-                }
-            }
-        }
         let started: Result<Void, IPCError> = await withCheckedContinuation { ready in
             startSocketThread(name: "ipc-server \(endpoint)") {
-                ServerLoop.run(endpoint: endpoint, handlers: handlers, inbox: inbox, inFlight: inFlight,
-                               jobs: jobSink, ready: ready)
+                ServerLoop.run(endpoint: endpoint, handlers: handlers, inbox: inbox, inFlight: inFlight, ready: ready)
             }
         }
-        if case .failure = started { dispatcher.cancel() }
         try started.get()
     }
 
@@ -60,8 +42,7 @@ public final class RPCServer: Sendable {
         }
         // Handlers still running past the grace period are told to give up; their replies
         // would have nowhere to go.
-        dispatcher.cancel()
-        await dispatcher.value
+        for task in inFlight.cancelAll() { await task.value }
     }
 }
 
@@ -70,6 +51,13 @@ struct ServerJob: Sendable {
     let identity: [UInt8]
     let request: Envelope
     let body: @Sendable (Envelope) async -> Envelope
+
+    /// Runs the handler and posts its reply to the socket thread.
+    func run(inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) async {
+        let reply = await body(request)
+        inbox.post(.reply(identity: identity, frame: reply.encoded()))
+        inFlight.replied()
+    }
 }
 
 /// What tasks post to a server's socket thread.
@@ -79,18 +67,63 @@ enum ServerCommand: Sendable {
     case stop(CheckedContinuation<Void, Never>?)
 }
 
-/// How many async handlers are running, so `stop` can wait for their replies.
+/// The async handlers that are running, so `stop` can wait for their replies and then cancel
+/// the ones that outlast the grace period.
+///
+/// Each request's task is started straight from the socket thread (one hand-off to the pool per
+/// request, no dispatching task in between) and registered here under a number; a task that
+/// finishes before the socket thread has registered it leaves its number behind so that the
+/// late registration is skipped.
 final class InFlightCount: Sendable {
-    private let count = Atomic<Int>(0)
-    var value: Int { count.load(ordering: .acquiring) }
-    func enter() { count.add(1, ordering: .relaxed) }
-    func leave() { count.subtract(1, ordering: .releasing) }
+    private struct State {
+        var running: [UInt64: Task<Void, Never>] = [:]
+        var finishedEarly: Set<UInt64> = []
+        var count = 0
+    }
+
+    private let state = Mutex(State())
+    private let next = Atomic<UInt64>(0)
+
+    /// How many handlers have started and not yet finished.
+    var value: Int { state.withLock { $0.count } }
+
+    /// Counts `handlers` about to start in one task and returns the task's number.
+    func enter(_ handlers: Int) -> UInt64 {
+        state.withLock { $0.count += handlers }
+        return next.add(1, ordering: .relaxed).newValue
+    }
+
+    /// Called when one handler's reply has been posted.
+    func replied() {
+        state.withLock { $0.count -= 1 }
+    }
+
+    /// Remembers the task running handler `number`, for cancellation.
+    func register(_ number: UInt64, _ task: Task<Void, Never>) {
+        state.withLock { s in
+            if s.finishedEarly.remove(number) == nil { s.running[number] = task }
+        }
+    }
+
+    /// Called by task `number` when all its handlers have replied.
+    func leave(_ number: UInt64) {
+        state.withLock { s in
+            if s.running.removeValue(forKey: number) == nil { s.finishedEarly.insert(number) }
+        }
+    }
+
+    /// Cancels every handler still running and returns their tasks, to wait for.
+    func cancelAll() -> [Task<Void, Never>] {
+        let tasks = state.withLock { Array($0.running.values) }
+        for task in tasks { task.cancel() }
+        return tasks
+    }
 }
 
 /// The body of an `RPCServer`'s socket thread.
 enum ServerLoop {
     static func run(endpoint: String, handlers: RPCHandlers, inbox: CommandInbox<ServerCommand>,
-                    inFlight: InFlightCount, jobs: AsyncStream<ServerJob>.Continuation, ready: CheckedContinuation<Result<Void, IPCError>, Never>) {
+                    inFlight: InFlightCount, ready: CheckedContinuation<Result<Void, IPCError>, Never>) {
         let context: ZMQContext
         let socket: ZMQSocket
         do {
@@ -103,16 +136,15 @@ enum ServerLoop {
             try socket.bind(bindAddress(for: endpoint))
         } catch {
             _ = inbox.close()
-            jobs.finish()
             ready.resume(returning: .failure(error))
             return
         }
         ready.resume(returning: .success(()))
-        defer { jobs.finish() }
 
         var running = true
         var accepting = true
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        var batch: [ServerJob] = []
         while running {
             let revents = zmqPoll(sockets: [(socket, Int16(ZMQ_POLLIN))], inbox: inbox, timeoutMillis: -1)[0]
             for command in inbox.take() {
@@ -142,9 +174,12 @@ enum ServerLoop {
                 case .immediate(let body):
                     _ = try? socket.send([identity, body(request).encoded()])
                 case .async(let body):
-                    inFlight.enter()
-                    jobs.yield(ServerJob(identity: identity, request: request, body: body))
+                    batch.append(ServerJob(identity: identity, request: request, body: body))
                 }
+            }
+            if !batch.isEmpty {
+                start(batch, inbox: inbox, inFlight: inFlight)
+                batch.removeAll(keepingCapacity: true)
             }
         }
         socket.close()
@@ -153,6 +188,28 @@ enum ServerLoop {
             if case .stop(let done) = command { done?.resume() }
         }
         for done in stopWaiters { done.resume() }
+    }
+
+    /// Runs the async requests read in one wake-up: one task for the lot, handed to the pool
+    /// once, which runs the first itself and the others as child tasks beside it, so they still
+    /// run concurrently (a slow one holds up no other reply) while the socket thread pokes the
+    /// pool once per batch instead of once per request.
+    static func start(_ batch: [ServerJob], inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) {
+        let number = inFlight.enter(batch.count)
+        let task = Task {
+            if batch.count == 1 {
+                await batch[0].run(inbox: inbox, inFlight: inFlight)
+            } else {
+                await withDiscardingTaskGroup { group in
+                    for job in batch.dropFirst() {
+                        group.addTask { await job.run(inbox: inbox, inFlight: inFlight) }
+                    }
+                    await batch[0].run(inbox: inbox, inFlight: inFlight)
+                }
+            }
+            inFlight.leave(number)
+        }
+        inFlight.register(number, task)
     }
 
     /// The address to bind for an endpoint clients connect to: a TCP host name (as in compose,

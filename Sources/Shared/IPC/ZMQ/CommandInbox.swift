@@ -44,13 +44,14 @@ final class CommandInbox<Command: Sendable>: Sendable {
         }
     }
 
-    /// Takes every queued command (socket thread only).
+    /// Takes every queued command (socket thread only; the poll empties the pipe).
     func take() -> [Command] {
-        pipe.drain()
-        return state.withLock { s in
+        state.withLock { s in
             s.sleeping = false
-            let commands = s.queue
-            s.queue.removeAll(keepingCapacity: true)
+            if s.queue.isEmpty { return [] }
+            // Hand over the buffer itself; copying it out and then clearing would allocate anew.
+            var commands: [Command] = []
+            swap(&commands, &s.queue)
             return commands
         }
     }

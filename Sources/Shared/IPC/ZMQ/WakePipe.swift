@@ -30,8 +30,9 @@ struct WakePipe: Sendable {
 
     /// Empties the pipe so the next poll blocks again.
     func drain() {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        while buffer.withUnsafeMutableBytes({ read(readFD, $0.baseAddress, 64) }) > 0 {}
+        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 1) { buffer in
+            while read(readFD, buffer.baseAddress, 64) > 0 {}
+        }
     }
 
     /// Closes both ends; called once, by the inbox that owns the pipe, when it is freed.

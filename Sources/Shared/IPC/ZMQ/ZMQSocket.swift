@@ -20,6 +20,28 @@ final class ZMQSocket {
         self.handle = nil
     }
 
+    /// The descriptor libzmq makes readable whenever the socket's state may have changed
+    /// (`ZMQ_FD`), for waiting on it with `poll` next to other descriptors; -1 once closed.
+    private(set) lazy var fileDescriptor: Int32 = {
+        guard let handle else { return -1 }
+        var fd: Int32 = -1
+        var size = MemoryLayout<Int32>.size
+        return zmq_getsockopt(handle, ZMQ_FD, &fd, &size) == 0 ? fd : -1
+    }()
+
+    /// What the socket can do right now (`ZMQ_POLLIN`, `ZMQ_POLLOUT`), from `ZMQ_EVENTS`. Reading
+    /// it also processes libzmq's pending commands for the socket and re-arms `fileDescriptor`,
+    /// so it must be checked right before waiting on the descriptor.
+    func events() -> Int16 {
+        guard let handle else { return 0 }
+        var events: Int32 = 0
+        var size = MemoryLayout<Int32>.size
+        while zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size) != 0 {
+            if zmq_errno() != EINTR { return 0 }
+        }
+        return Int16(truncatingIfNeeded: events)
+    }
+
     /// Sets an integer socket option.
     func set(_ option: Int32, _ value: Int32) throws(IPCError) {
         guard let handle else { throw IPCError.stopped }
