@@ -100,7 +100,9 @@ struct IPCAccount {
 
         // Live: a consumer without a cursor sees the writes made after it connected.
         let live = FirehoseConsumer(port: pds.port)
-        try await Task.sleep(for: .milliseconds(500))
+        // Live-only means events from the moment the subscription is in place: give the
+        // connection time to be established even on a loaded 2-core machine.
+        try await Task.sleep(for: .seconds(3))
         var acked: [RepoTypes.ApplyWritesResponse] = []
         for i in 0..<6 { acked.append(try await account.post("live \(i)")) }
         #expect(await live.waitFor { $0.count >= 6 }, "live got \(live.frames.count): \(live.failure ?? "")\n\(pds.log())")
