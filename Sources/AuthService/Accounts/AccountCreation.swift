@@ -3,6 +3,7 @@ import Foundation
 import Identity
 import IPC
 import IPLD
+import Syntax
 
 /// `createAccount`, step by step, so that a failure at any step leaves no account behind:
 /// the handle is checked first; the repo's signing key is reserved; the did:plc genesis
@@ -60,7 +61,7 @@ struct AccountCreation: Sendable {
     /// the account: the events are best effort here (the account is already usable).
     func announce(did: String, handle: String) async {
         guard let firehose else { return }
-        let time = ISO8601DateFormatter.atprotoMillis.string(from: Date())
+        let time = ATDatetime(Date()).string
         let identity = DAGCBOR.encode(["did": .string(did), "handle": .string(handle), "time": .string(time)])
         let account = DAGCBOR.encode(["did": .string(did), "active": true, "time": .string(time)])
         _ = try? await firehose.appendEvents(.init(events: [
@@ -73,14 +74,4 @@ struct AccountCreation: Sendable {
         let parts = s.split(separator: "@")
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !s.contains(" ")
     }
-}
-
-extension ISO8601DateFormatter {
-    /// Millisecond UTC timestamps, as atproto `datetime` values are written.
-    nonisolated(unsafe) static let atprotoMillis: ISO8601DateFormatter = {
-        // Safe: configured once here and only read afterwards; formatting is thread-safe.
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f
-    }()
 }

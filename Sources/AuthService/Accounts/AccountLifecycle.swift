@@ -3,6 +3,7 @@ import Foundation
 import Identity
 import IPC
 import IPLD
+import Syntax
 
 /// Status changes and handle changes of existing accounts, each announced on the firehose.
 struct AccountLifecycle: Sendable {
@@ -17,7 +18,7 @@ struct AccountLifecycle: Sendable {
         guard try await store.account(identifier: did) != nil else { throw AuthError.accountNotFound }
         try await store.setStatus(did: did, status)
         var body: [(String, DataValue)] = [("did", .string(did)), ("active", .bool(status == .active)),
-                                           ("time", .string(ISO8601DateFormatter.atprotoMillis.string(from: Date())))]
+                                           ("time", .string(ATDatetime(Date()).string))]
         if status != .active { body.append(("status", .string(status.rawValue))) }
         await emit(did: did, kind: "#account", key: "status-\(UUID().uuidString)", body: .map(DataMap(body)))
     }
@@ -37,7 +38,7 @@ struct AccountLifecycle: Sendable {
         try await plc.submit(op, did: did)
         try await store.setHandle(did: did, handle: handle)
         await emit(did: did, kind: "#identity", key: "handle-\(handle)-\(UUID().uuidString)",
-                   body: ["did": .string(did), "handle": .string(handle), "time": .string(ISO8601DateFormatter.atprotoMillis.string(from: Date()))])
+                   body: ["did": .string(did), "handle": .string(handle), "time": .string(ATDatetime(Date()).string)])
     }
 
     func emit(did: String, kind: String, key: String, body: DataValue) async {

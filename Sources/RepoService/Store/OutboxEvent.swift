@@ -1,6 +1,7 @@
 import Foundation
 import IPLD
 import Repo
+import Syntax
 
 /// A committed write's firehose `#commit` event, minus the `seq` FirehoseService assigns.
 ///
@@ -29,7 +30,7 @@ struct OutboxEvent {
             ("blocks", .bytes(result.firehoseCAR)),
             ("ops", .array(ops)),
             ("blobs", .array([])),
-            ("time", .string(ISO8601DateFormatter.atproto.string(from: Date()))),
+            ("time", .string(ATDatetime(Date()).string)),
         ]
         if let prevData = result.prevData { fields.append(("prevData", .link(prevData))) }
         body = .map(DataMap(fields))
@@ -37,14 +38,4 @@ struct OutboxEvent {
 
     /// The DAG-CBOR bytes stored in the outbox.
     var encoded: [UInt8] { DAGCBOR.encode(body) }
-}
-
-extension ISO8601DateFormatter {
-    /// Millisecond UTC timestamps, as atproto `datetime` values are written.
-    nonisolated(unsafe) static let atproto: ISO8601DateFormatter = {
-        // Safe: configured once here and only read afterwards; formatting is thread-safe.
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f
-    }()
 }
