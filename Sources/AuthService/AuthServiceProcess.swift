@@ -86,7 +86,7 @@ public struct AuthServiceImplementation: AuthServiceAPI {
             guard let a = try await store.account(identifier: request.did) else { throw AuthError.accountNotFound }
             return AuthTypes.AccountInfo(did: a.did, handle: a.handle, email: a.email, emailConfirmed: a.emailConfirmed,
                                          active: a.status == .active, status: a.status == .active ? nil : a.status.rawValue,
-                                         didDocJSON: try? await plc.document(did: a.did))
+                                         didDocJSON: request.includeDidDoc == true ? try? await plc.document(did: a.did) : nil)
         }
     }
 

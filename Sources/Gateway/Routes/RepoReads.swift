@@ -63,7 +63,7 @@ enum RepoReads {
         routes.add(.query(try NSID("com.atproto.repo.describeRepo")) { req throws(XRPCError) in
             let did = try await resolve(try req.requiredParameter("repo"), services)
             do {
-                let account = try await services.auth.getAccount(.init(did: did))
+                let account = try await services.auth.getAccount(.init(did: did, includeDidDoc: true))
                 let described = try await repo.describeRepo(.init(did: did))
                 let doc = embeddedJSON(account.didDocJSON)
                 let handleIsCorrect = doc["alsoKnownAs"]?.arrayValue?.first == .string("at://\(account.handle)")

@@ -45,7 +45,7 @@ enum ServerSessions {
         routes.add(.query(try NSID("com.atproto.server.getSession")) { req throws(XRPCError) in
             let who = try await auth.account(req.headers)
             let a: AuthTypes.AccountInfo
-            do { a = try await authService.getAccount(.init(did: who.did)) } catch { throw XRPCError(any: error) }
+            do { a = try await authService.getAccount(.init(did: who.did, includeDidDoc: true)) } catch { throw XRPCError(any: error) }
             var m: [(String, DataValue)] = [("handle", .string(a.handle)), ("did", .string(a.did)), ("active", .bool(a.active)),
                                             ("emailConfirmed", .bool(a.emailConfirmed))]
             if let e = a.email { m.append(("email", .string(e))) }

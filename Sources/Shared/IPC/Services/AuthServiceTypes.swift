@@ -60,7 +60,10 @@ public enum AuthTypes {
     }
     public struct DIDRequest: Codable, Sendable {
         public var did: String
-        public init(did: String) { self.did = did }
+        /// getAccount only: also fetch the DID document (a PLC directory request), which
+        /// status checks on every public read do not need.
+        public var includeDidDoc: Bool?
+        public init(did: String, includeDidDoc: Bool? = nil) { self.did = did; self.includeDidDoc = includeDidDoc }
     }
     public struct AccountInfo: Codable, Sendable, Equatable {
         public var did: String
