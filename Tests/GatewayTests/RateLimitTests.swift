@@ -10,41 +10,30 @@ import Synchronization
 import Testing
 
 /// An AuthService double whose rate-limit table lets every key through `cap` times (the real
-/// limits are in the thousands), reporting the limits the gateway asked for.
-final class CappedCounters: AuthServiceAPI {
+/// limits are in the thousands), reporting the limits the gateway asked for. It serves only
+/// the methods these tests reach; anything else answers MethodNotImplemented.
+final class CappedCounters: Sendable {
     let cap: Int
     let counts = Mutex<[String: Int]>([:])
     let asked = Mutex<[RateLimitTypes.Bucket]>([])
     init(cap: Int) { self.cap = cap }
 
-    func consumeRateLimit(_ r: RateLimitTypes.ConsumeRequest) async throws(IPCError) -> RateLimitTypes.ConsumeResponse {
+    func consume(_ r: RateLimitTypes.ConsumeRequest) -> RateLimitTypes.ConsumeResponse {
         asked.withLock { $0 += r.buckets }
         return .init(statuses: r.buckets.map { b in
             let n = counts.withLock { c -> Int in c[b.key, default: 0] += b.points; return c[b.key]! }
             return .init(limit: b.limit, remaining: max(0, b.limit - n), resetAt: 2_000_000_000, windowSeconds: b.windowSeconds, exceeded: n > cap)
         })
     }
-    func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { ProcessIdentity(service: .auth, version: "t").ping() }
-    func unused() -> IPCError { .remote(name: "MethodNotImplemented", message: "not in this test") }
-    func createAccount(_ r: AuthTypes.CreateAccountRequest) async throws(IPCError) -> AuthTypes.Session { throw unused() }
-    func createSession(_ r: AuthTypes.CreateSessionRequest) async throws(IPCError) -> AuthTypes.Session {
-        throw .remote(name: "AuthenticationRequired", message: "Invalid identifier or password")
+
+    func rpcHandlers() -> RPCHandlers {
+        var h = RPCHandlers()
+        h.register(AuthMethods.consumeRateLimit) { r async throws(IPCError) in self.consume(r) }
+        h.register(AuthMethods.createSession) { _ async throws(IPCError) -> AuthTypes.Session in
+            throw .remote(name: "AuthenticationRequired", message: "Invalid identifier or password")
+        }
+        return h
     }
-    func refreshSession(_ r: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Session { throw unused() }
-    func deleteSession(_ r: AuthTypes.TokenRequest) async throws(IPCError) -> Empty { throw unused() }
-    func verifyAccess(_ r: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Credentials { throw unused() }
-    func getAccount(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AccountInfo { throw unused() }
-    func resolveHandle(_ r: AuthTypes.ResolveHandleRequest) async throws(IPCError) -> AuthTypes.ResolveHandleResponse { throw unused() }
-    func createAppPassword(_ r: AuthTypes.CreateAppPasswordRequest) async throws(IPCError) -> AuthTypes.AppPassword { throw unused() }
-    func listAppPasswords(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AppPasswordList { throw unused() }
-    func revokeAppPassword(_ r: AuthTypes.RevokeAppPasswordRequest) async throws(IPCError) -> Empty { throw unused() }
-    func createInviteCodes(_ r: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes { throw unused() }
-    func setAccountStatus(_ r: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty { throw unused() }
-    func updateHandle(_ r: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty { throw unused() }
-    func emailFlow(_ r: AuthTypes.EmailFlowRequest) async throws(IPCError) -> AuthTypes.EmailFlowResponse { throw unused() }
-    func listAccounts(_ r: AuthAdminTypes.ListAccountsRequest) async throws(IPCError) -> AuthAdminTypes.AccountList { throw unused() }
-    func adminDeleteAccount(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> Empty { throw unused() }
-    func adminSetPassword(_ r: AuthAdminTypes.SetPasswordRequest) async throws(IPCError) -> Empty { throw unused() }
 }
 
 @Suite struct RateLimitTests {

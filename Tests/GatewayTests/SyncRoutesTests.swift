@@ -21,30 +21,13 @@ private struct FixedRepo: RepoSyncAPI {
     }
 }
 
-/// An AuthService double: every account active.
-private struct ActiveAccounts: AuthServiceAPI {
-    func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { ProcessIdentity(service: .auth, version: "t").ping() }
-    func getAccount(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AccountInfo {
-        .init(did: r.did, handle: "known.test", email: nil, emailConfirmed: false, active: true, status: nil, didDocJSON: nil)
+/// An AuthService double: every account active (only getAccount is served).
+private func activeAccounts() -> RPCHandlers {
+    var h = RPCHandlers()
+    h.register(AuthMethods.getAccount) { r async throws(IPCError) in
+        AuthTypes.AccountInfo(did: r.did, handle: "known.test", email: nil, emailConfirmed: false, active: true, status: nil, didDocJSON: nil)
     }
-    func unused() -> IPCError { .remote(name: "MethodNotImplemented", message: "not in this test") }
-    func createAccount(_ r: AuthTypes.CreateAccountRequest) async throws(IPCError) -> AuthTypes.Session { throw unused() }
-    func createSession(_ r: AuthTypes.CreateSessionRequest) async throws(IPCError) -> AuthTypes.Session { throw unused() }
-    func refreshSession(_ r: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Session { throw unused() }
-    func deleteSession(_ r: AuthTypes.TokenRequest) async throws(IPCError) -> Empty { throw unused() }
-    func verifyAccess(_ r: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Credentials { throw unused() }
-    func resolveHandle(_ r: AuthTypes.ResolveHandleRequest) async throws(IPCError) -> AuthTypes.ResolveHandleResponse { throw unused() }
-    func createAppPassword(_ r: AuthTypes.CreateAppPasswordRequest) async throws(IPCError) -> AuthTypes.AppPassword { throw unused() }
-    func listAppPasswords(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> AuthTypes.AppPasswordList { throw unused() }
-    func revokeAppPassword(_ r: AuthTypes.RevokeAppPasswordRequest) async throws(IPCError) -> Empty { throw unused() }
-    func createInviteCodes(_ r: AuthTypes.CreateInviteCodesRequest) async throws(IPCError) -> AuthTypes.InviteCodes { throw unused() }
-    func setAccountStatus(_ r: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty { throw unused() }
-    func updateHandle(_ r: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty { throw unused() }
-    func emailFlow(_ r: AuthTypes.EmailFlowRequest) async throws(IPCError) -> AuthTypes.EmailFlowResponse { throw unused() }
-    func consumeRateLimit(_ r: RateLimitTypes.ConsumeRequest) async throws(IPCError) -> RateLimitTypes.ConsumeResponse { throw unused() }
-    func listAccounts(_ r: AuthAdminTypes.ListAccountsRequest) async throws(IPCError) -> AuthAdminTypes.AccountList { throw unused() }
-    func adminDeleteAccount(_ r: AuthTypes.DIDRequest) async throws(IPCError) -> Empty { throw unused() }
-    func adminSetPassword(_ r: AuthAdminTypes.SetPasswordRequest) async throws(IPCError) -> Empty { throw unused() }
+    return h
 }
 
 /// The sync routes' parameter checks and answers, with RepoService in process.
@@ -55,7 +38,7 @@ private struct ActiveAccounts: AuthServiceAPI {
         var handlers = FixedRepo().commonHandlers()
         FixedRepo().registerSyncMethods(into: &handlers)
         let services = ServiceConnections(callers: [.repo: InProcessCaller(handlers, name: "repo"),
-                                                    .auth: InProcessCaller(ActiveAccounts().rpcHandlers(), name: "auth")],
+                                                    .auth: InProcessCaller(activeAccounts(), name: "auth")],
                                           metrics: GatewayMetrics())
         return Application(router: try GatewayServer.router(config: config, services: services, metrics: GatewayMetrics()))
     }
