@@ -3,6 +3,7 @@ import Foundation
 /// Request and response types of the AuthService's operator methods (the admin XRPC
 /// endpoints and `pds admin`).
 public enum AuthAdminTypes {
+    /// The input of a list accounts call.
     public struct ListAccountsRequest: Codable, Sendable {
         public var limit: Int
         /// The last DID of the previous page.
@@ -22,12 +23,14 @@ public enum AuthAdminTypes {
         }
     }
 
+    /// A account list as it travels over IPC.
     public struct AccountList: Codable, Sendable {
         public var accounts: [AccountSummary]
         public var cursor: String?
         public init(accounts: [AccountSummary], cursor: String?) { self.accounts = accounts; self.cursor = cursor }
     }
 
+    /// The input of a set password call.
     public struct SetPasswordRequest: Codable, Sendable {
         public var did: String
         public var password: String

@@ -2,6 +2,7 @@ import Foundation
 
 /// Request and response types of the AuthService's methods.
 public enum AuthTypes {
+    /// The input of a create account call.
     public struct CreateAccountRequest: Codable, Sendable {
         public var handle: String
         public var email: String?
@@ -30,11 +31,13 @@ public enum AuthTypes {
             self.emailConfirmed = emailConfirmed; self.active = active; self.status = status; self.didDocJSON = didDocJSON
         }
     }
+    /// The input of a create session call.
     public struct CreateSessionRequest: Codable, Sendable {
         public var identifier: String
         public var password: String
         public init(identifier: String, password: String) { self.identifier = identifier; self.password = password }
     }
+    /// The input of a token call.
     public struct TokenRequest: Codable, Sendable {
         public var token: String
         public init(token: String) { self.token = token }
@@ -47,17 +50,20 @@ public enum AuthTypes {
         public var status: String?
         public init(did: String, scope: String, status: String? = nil) { self.did = did; self.scope = scope; self.status = status }
     }
+    /// The input of a set status call.
     public struct SetStatusRequest: Codable, Sendable {
         public var did: String
         /// `active`, `deactivated` or `takendown`.
         public var status: String
         public init(did: String, status: String) { self.did = did; self.status = status }
     }
+    /// The input of an update handle call.
     public struct UpdateHandleRequest: Codable, Sendable {
         public var did: String
         public var handle: String
         public init(did: String, handle: String) { self.did = did; self.handle = handle }
     }
+    /// Names one account (the input of the per-account calls).
     public struct DIDRequest: Codable, Sendable {
         public var did: String
         /// getAccount only: also fetch the DID document (a PLC directory request), which
@@ -65,6 +71,7 @@ public enum AuthTypes {
         public var includeDidDoc: Bool?
         public init(did: String, includeDidDoc: Bool? = nil) { self.did = did; self.includeDidDoc = includeDidDoc }
     }
+    /// A account info as it travels over IPC.
     public struct AccountInfo: Codable, Sendable, Equatable {
         public var did: String
         public var handle: String
@@ -78,6 +85,7 @@ public enum AuthTypes {
             self.status = status; self.didDocJSON = didDocJSON
         }
     }
+    /// The input of a resolve handle call.
     public struct ResolveHandleRequest: Codable, Sendable {
         public var handle: String
         /// Also ask DNS and HTTPS for handles not hosted here (only the public
@@ -85,16 +93,19 @@ public enum AuthTypes {
         public var remote: Bool?
         public init(handle: String, remote: Bool = false) { self.handle = handle; self.remote = remote ? true : nil }
     }
+    /// The answer to a resolve handle call.
     public struct ResolveHandleResponse: Codable, Sendable {
         public var did: String
         public init(did: String) { self.did = did }
     }
+    /// The input of a create app password call.
     public struct CreateAppPasswordRequest: Codable, Sendable {
         public var did: String
         public var name: String
         public var privileged: Bool
         public init(did: String, name: String, privileged: Bool) { self.did = did; self.name = name; self.privileged = privileged }
     }
+    /// A app password as it travels over IPC.
     public struct AppPassword: Codable, Sendable, Equatable {
         public var name: String
         public var password: String?
@@ -104,21 +115,25 @@ public enum AuthTypes {
             self.name = name; self.password = password; self.createdAt = createdAt; self.privileged = privileged
         }
     }
+    /// A app password list as it travels over IPC.
     public struct AppPasswordList: Codable, Sendable {
         public var passwords: [AppPassword]
         public init(passwords: [AppPassword]) { self.passwords = passwords }
     }
+    /// The input of a revoke app password call.
     public struct RevokeAppPasswordRequest: Codable, Sendable {
         public var did: String
         public var name: String
         public init(did: String, name: String) { self.did = did; self.name = name }
     }
+    /// The input of a create invite codes call.
     public struct CreateInviteCodesRequest: Codable, Sendable {
         public var codeCount: Int
         public var useCount: Int
         public var forAccount: String
         public init(codeCount: Int, useCount: Int, forAccount: String) { self.codeCount = codeCount; self.useCount = useCount; self.forAccount = forAccount }
     }
+    /// A invite codes as it travels over IPC.
     public struct InviteCodes: Codable, Sendable {
         public var codes: [String]
         public init(codes: [String]) { self.codes = codes }
@@ -140,6 +155,7 @@ public enum AuthTypes {
             self.step = step; self.did = did; self.email = email; self.token = token; self.password = password
         }
     }
+    /// The answer to an email flow call.
     public struct EmailFlowResponse: Codable, Sendable {
         public var tokenRequired: Bool?
         public init(tokenRequired: Bool? = nil) { self.tokenRequired = tokenRequired }

@@ -22,6 +22,7 @@ public enum BlobTypes {
         public var mimeType: String?
         public init(did: String, mimeType: String?) { self.did = did; self.mimeType = mimeType }
     }
+    /// The answer to an upload start call.
     public struct UploadStartResponse: Codable, Sendable, Equatable {
         public var uploadID: String
         public init(uploadID: String) { self.uploadID = uploadID }
@@ -69,11 +70,13 @@ public enum BlobTypes {
         public var length: Int
         public init(did: String, cid: String, offset: Int64, length: Int) { self.did = did; self.cid = cid; self.offset = offset; self.length = length }
     }
+    /// A blob bytes as it travels over IPC.
     public struct BlobBytes: Codable, Sendable {
         public var data: Data
         public init(data: Data) { self.data = data }
     }
 
+    /// The input of a list blobs call.
     public struct ListBlobsRequest: Codable, Sendable {
         public var did: String
         public var since: String?
@@ -81,11 +84,13 @@ public enum BlobTypes {
         public var limit: Int
         public init(did: String, since: String?, cursor: String?, limit: Int) { self.did = did; self.since = since; self.cursor = cursor; self.limit = limit }
     }
+    /// The answer to a list blobs call.
     public struct ListBlobsResponse: Codable, Sendable, Equatable {
         public var cids: [String]
         public var cursor: String?
         public init(cids: [String], cursor: String?) { self.cids = cids; self.cursor = cursor }
     }
+    /// The input of a list missing blobs call.
     public struct ListMissingBlobsRequest: Codable, Sendable {
         public var did: String
         public var cursor: String?
@@ -98,6 +103,7 @@ public enum BlobTypes {
         public var recordUri: String
         public init(cid: String, recordUri: String) { self.cid = cid; self.recordUri = recordUri }
     }
+    /// The answer to a list missing blobs call.
     public struct ListMissingBlobsResponse: Codable, Sendable, Equatable {
         public var blobs: [MissingBlob]
         public var cursor: String?

@@ -14,10 +14,12 @@ public enum FirehoseTypes {
             self.did = did; self.kind = kind; self.dedupeKey = dedupeKey; self.body = body
         }
     }
+    /// The input of an append call.
     public struct AppendRequest: Codable, Sendable {
         public var events: [Event]
         public init(events: [Event]) { self.events = events }
     }
+    /// The answer to an append call.
     public struct AppendResponse: Codable, Sendable {
         /// The seq of each event, in order (an already-sequenced event keeps its seq).
         public var seqs: [Int64]
@@ -29,15 +31,18 @@ public enum FirehoseTypes {
         public var frame: Data
         public init(seq: Int64, frame: Data) { self.seq = seq; self.frame = frame }
     }
+    /// The input of an after call.
     public struct AfterRequest: Codable, Sendable {
         public var cursor: Int64
         public var limit: Int
         public init(cursor: Int64, limit: Int) { self.cursor = cursor; self.limit = limit }
     }
+    /// The answer to an after call.
     public struct AfterResponse: Codable, Sendable {
         public var events: [Sequenced]
         public init(events: [Sequenced]) { self.events = events }
     }
+    /// The answer to a state call.
     public struct StateResponse: Codable, Sendable {
         public var head: Int64
         public var oldest: Int64?

@@ -17,6 +17,7 @@ public enum RateLimitTypes {
         }
     }
 
+    /// The input of a consume call.
     public struct ConsumeRequest: Codable, Sendable {
         public var buckets: [Bucket]
         public init(buckets: [Bucket]) { self.buckets = buckets }

@@ -6,6 +6,7 @@ public enum RepoTypes {
     /// A new account's signing key, made before the DID exists (its genesis operation names it).
     public struct ReserveKeyRequest: Codable, Sendable { public var algorithm: String
         public init(algorithm: String = "ES256K") { self.algorithm = algorithm } }
+    /// The answer to a reserve key call.
     public struct ReserveKeyResponse: Codable, Sendable { public var signingKey: String
         public init(signingKey: String) { self.signingKey = signingKey } }
 
@@ -22,6 +23,7 @@ public enum RepoTypes {
         public init(cid: String, rev: String) { self.cid = cid; self.rev = rev }
     }
 
+    /// Names one account (the input of the per-account calls).
     public struct DIDRequest: Codable, Sendable { public var did: String
         public init(did: String) { self.did = did } }
 
@@ -37,6 +39,7 @@ public enum RepoTypes {
             self.action = action; self.collection = collection; self.rkey = rkey; self.recordJSON = recordJSON; self.swapRecord = swapRecord
         }
     }
+    /// The input of an apply writes call.
     public struct ApplyWritesRequest: Codable, Sendable {
         public var did: String
         public var writes: [Write]
@@ -46,18 +49,21 @@ public enum RepoTypes {
             self.did = did; self.writes = writes; self.validate = validate; self.swapCommit = swapCommit
         }
     }
+    /// A write result as it travels over IPC.
     public struct WriteResult: Codable, Sendable, Equatable {
         public var uri: String
         public var cid: String?
         public var validationStatus: String?
         public init(uri: String, cid: String?, validationStatus: String?) { self.uri = uri; self.cid = cid; self.validationStatus = validationStatus }
     }
+    /// The answer to an apply writes call.
     public struct ApplyWritesResponse: Codable, Sendable {
         public var commit: CommitRef
         public var results: [WriteResult]
         public init(commit: CommitRef, results: [WriteResult]) { self.commit = commit; self.results = results }
     }
 
+    /// The input of a get record call.
     public struct GetRecordRequest: Codable, Sendable {
         public var did: String
         public var collection: String
@@ -65,6 +71,7 @@ public enum RepoTypes {
         public var cid: String?
         public init(did: String, collection: String, rkey: String, cid: String?) { self.did = did; self.collection = collection; self.rkey = rkey; self.cid = cid }
     }
+    /// A record as it travels over IPC.
     public struct Record: Codable, Sendable, Equatable {
         public var uri: String
         public var cid: String
@@ -72,6 +79,7 @@ public enum RepoTypes {
         public var valueJSON: String
         public init(uri: String, cid: String, valueJSON: String) { self.uri = uri; self.cid = cid; self.valueJSON = valueJSON }
     }
+    /// The input of a list records call.
     public struct ListRecordsRequest: Codable, Sendable {
         public var did: String
         public var collection: String
@@ -82,11 +90,13 @@ public enum RepoTypes {
             self.did = did; self.collection = collection; self.limit = limit; self.cursor = cursor; self.reverse = reverse
         }
     }
+    /// The answer to a list records call.
     public struct ListRecordsResponse: Codable, Sendable {
         public var records: [Record]
         public var cursor: String?
         public init(records: [Record], cursor: String?) { self.records = records; self.cursor = cursor }
     }
+    /// The answer to a describe repo call.
     public struct DescribeRepoResponse: Codable, Sendable {
         public var collections: [String]
         public var signingKey: String
@@ -98,16 +108,19 @@ public enum RepoTypes {
             self.recordCount = recordCount; self.blockCount = blockCount
         }
     }
+    /// The answer to a preferences call.
     public struct PreferencesResponse: Codable, Sendable {
         /// Each preference object as JSON text.
         public var preferences: [String]
         public init(preferences: [String]) { self.preferences = preferences }
     }
+    /// The input of a put preferences call.
     public struct PutPreferencesRequest: Codable, Sendable {
         public var did: String
         public var preferences: [String]
         public init(did: String, preferences: [String]) { self.did = did; self.preferences = preferences }
     }
+    /// The input of a service auth call.
     public struct ServiceAuthRequest: Codable, Sendable {
         public var did: String
         public var aud: String
@@ -115,12 +128,15 @@ public enum RepoTypes {
         public var exp: Int
         public init(did: String, aud: String, lxm: String?, exp: Int) { self.did = did; self.aud = aud; self.lxm = lxm; self.exp = exp }
     }
+    /// The answer to a token call.
     public struct TokenResponse: Codable, Sendable { public var token: String
         public init(token: String) { self.token = token } }
+    /// The input of an export call.
     public struct ExportRequest: Codable, Sendable {
         public var did: String
         public init(did: String) { self.did = did }
     }
+    /// The answer to a car call.
     public struct CARResponse: Codable, Sendable { public var car: Data
         public init(car: Data) { self.car = car } }
 }

@@ -3,6 +3,7 @@ import Foundation
 /// Types of the `snapshot` method every service that owns files answers: BackupService asks
 /// each one to copy its own files consistently, since only the owner may open them.
 public enum SnapshotTypes {
+    /// The input of a call call.
     public struct Request: Codable, Sendable {
         /// Where to write the copies, mirroring their paths under the data directory.
         public var directory: String
@@ -24,6 +25,7 @@ public enum SnapshotTypes {
             self.path = path; self.size = size; self.sha256 = sha256; self.kind = kind; self.pooled = pooled
         }
     }
+    /// The answer to a call call.
     public struct Response: Codable, Sendable {
         public var files: [File]
         /// Figures at snapshot time (accounts, records, blobs, events), for drills to compare.
