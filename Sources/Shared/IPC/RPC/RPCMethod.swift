@@ -26,13 +26,19 @@ public struct Empty: Codable, Sendable, Equatable {
 /// Foundation; methods that move bulk bytes (CAR files, blobs) carry them as base64 `Data`.
 enum RPCCodec {
     static func encode<T: Encodable>(_ value: T) throws(IPCError) -> [UInt8] {
-        do { return Array(try JSONEncoder().encode(value)) } catch {
+        do {
+            if let bulk = value as? any RPCBulkBody { return try bulk.encodeBulk() }
+            return Array(try JSONEncoder().encode(value))
+        } catch {
             throw IPCError.malformed("cannot encode \(T.self): \(error)")
         }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(IPCError) -> T {
-        do { return try JSONDecoder().decode(type, from: Data(bytes)) } catch {
+        do {
+            if let bulk = T.self as? any RPCBulkBody.Type, let value = try bulk.decodeBulk(bytes) as? T { return value }
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch {
             throw IPCError.malformed("cannot decode \(T.self): \(error)")
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Request and response types of the BlobService's methods. Blob bytes travel as `Data`
-/// (base64 in the JSON envelope), never more than `BlobTypes.maxChunkBytes` per call, so a
+/// Request and response types of the BlobService's methods. Blob bytes travel raw after a
+/// JSON header (`RPCBulkBody`), never more than `BlobTypes.maxChunkBytes` per call, so a
 /// large blob crosses the process boundary in pieces and never sits whole in one message.
 public enum BlobTypes {
     /// The most bytes one `uploadChunk` carries or one `readBlob` returns (1 MiB).
@@ -28,10 +28,11 @@ public enum BlobTypes {
     }
     /// The `index`-th piece of an upload (0, 1, 2, …); a repeated index is ignored, so a
     /// retried call cannot duplicate bytes.
-    public struct UploadChunkRequest: Codable, Sendable {
+    public struct UploadChunkRequest: RPCBulkBody {
         public var uploadID: String
         public var index: Int
         public var data: Data
+        public var bulk: Data { get { data } set { data = newValue } }
         public init(uploadID: String, index: Int, data: Data) { self.uploadID = uploadID; self.index = index; self.data = data }
     }
     /// Names an upload (finish, abort).
@@ -69,8 +70,9 @@ public enum BlobTypes {
         public var length: Int
         public init(did: String, cid: String, offset: Int64, length: Int) { self.did = did; self.cid = cid; self.offset = offset; self.length = length }
     }
-    public struct BlobBytes: Codable, Sendable {
+    public struct BlobBytes: RPCBulkBody {
         public var data: Data
+        public var bulk: Data { get { data } set { data = newValue } }
         public init(data: Data) { self.data = data }
     }
 
