@@ -22,6 +22,7 @@ public enum BlobTypes {
         public var mimeType: String?
         public init(did: String, mimeType: String?) { self.did = did; self.mimeType = mimeType }
     }
+    /// The id that names the upload in the calls that follow.
     public struct UploadStartResponse: Codable, Sendable, Equatable {
         public var uploadID: String
         public init(uploadID: String) { self.uploadID = uploadID }
@@ -70,12 +71,14 @@ public enum BlobTypes {
         public var length: Int
         public init(did: String, cid: String, offset: Int64, length: Int) { self.did = did; self.cid = cid; self.offset = offset; self.length = length }
     }
+    /// A piece of a blob, carried raw after the JSON header.
     public struct BlobBytes: RPCBulkBody {
         public var data: Data
         public var bulk: Data { get { data } set { data = newValue } }
         public init(data: Data) { self.data = data }
     }
 
+    /// `com.atproto.sync.listBlobs`: a page of the account's referenced blobs, by CID after `cursor`.
     public struct ListBlobsRequest: Codable, Sendable {
         public var did: String
         public var since: String?
@@ -83,11 +86,13 @@ public enum BlobTypes {
         public var limit: Int
         public init(did: String, since: String?, cursor: String?, limit: Int) { self.did = did; self.since = since; self.cursor = cursor; self.limit = limit }
     }
+    /// A page of CIDs and the cursor of the next (nil at the end).
     public struct ListBlobsResponse: Codable, Sendable, Equatable {
         public var cids: [String]
         public var cursor: String?
         public init(cids: [String], cursor: String?) { self.cids = cids; self.cursor = cursor }
     }
+    /// `com.atproto.repo.listMissingBlobs`: referenced blobs not uploaded yet, by CID after `cursor`.
     public struct ListMissingBlobsRequest: Codable, Sendable {
         public var did: String
         public var cursor: String?
@@ -100,6 +105,7 @@ public enum BlobTypes {
         public var recordUri: String
         public init(cid: String, recordUri: String) { self.cid = cid; self.recordUri = recordUri }
     }
+    /// A page of missing blobs and the cursor of the next (nil at the end).
     public struct ListMissingBlobsResponse: Codable, Sendable, Equatable {
         public var blobs: [MissingBlob]
         public var cursor: String?
