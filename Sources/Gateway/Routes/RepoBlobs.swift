@@ -45,31 +45,27 @@ enum RepoBlobs {
             throw XRPCError(any: error)
         }
         do {
-            var pending = [UInt8]()
-            pending.reserveCapacity(BlobTypes.maxChunkBytes)
+            var pending = ByteBuffer()
             var index = 0, total = 0
-            func send(_ bytes: [UInt8]) async throws {
-                _ = try await blob.uploadChunk(.init(uploadID: id, index: index, data: Data(bytes)))
+            func send(_ piece: ByteBuffer) async throws {
+                _ = try await blob.uploadChunk(.init(uploadID: id, index: index, data: Data(piece.readableBytesView)))
                 index += 1
             }
             for try await buffer in request.body {
                 total += buffer.readableBytes
                 if total > limit { throw tooLarge(limit) }
-                var view = buffer.readableBytesView[...]
-                while !view.isEmpty {
-                    let take = min(view.count, BlobTypes.maxChunkBytes - pending.count)
-                    pending.append(contentsOf: view.prefix(take))
-                    view = view.dropFirst(take)
-                    if pending.count == BlobTypes.maxChunkBytes {
-                        try await send(pending)
-                        pending.removeAll(keepingCapacity: true)
-                    }
+                var incoming = buffer
+                pending.writeBuffer(&incoming)
+                while pending.readableBytes >= BlobTypes.maxChunkBytes, let piece = pending.readSlice(length: BlobTypes.maxChunkBytes) {
+                    try await send(piece)
                 }
+                // Once per piece sent: move the remainder to the front instead of growing for ever.
+                if pending.readerIndex > 0 { pending.discardReadBytes() }
             }
             // A body that ended before its declared length is a client that went away.
             if let declared, total != declared { throw XRPCError.invalidRequest("Request body ended after \(total) of \(declared) bytes") }
             if total == 0 { throw XRPCError.invalidRequest("Request body is empty") }
-            if !pending.isEmpty { try await send(pending) }
+            if pending.readableBytes > 0 { try await send(pending) }
             let ref = try await blob.uploadFinish(.init(uploadID: id))
             return jsonResponse(.map(DataMap([("blob", blobRefJSON(ref))])))
         } catch {

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Request and response types of the BlobService's methods. Blob bytes travel as `Data`
-/// (base64 in the JSON envelope), never more than `BlobTypes.maxChunkBytes` per call, so a
+/// Request and response types of the BlobService's methods. Blob bytes travel as `Data`,
+/// which the binary IPC codec carries raw, never more than `BlobTypes.maxChunkBytes` per call, so a
 /// large blob crosses the process boundary in pieces and never sits whole in one message.
 public enum BlobTypes {
     /// The most bytes one `uploadChunk` carries or one `readBlob` returns (1 MiB).
@@ -22,7 +22,7 @@ public enum BlobTypes {
         public var mimeType: String?
         public init(did: String, mimeType: String?) { self.did = did; self.mimeType = mimeType }
     }
-    /// The answer to an upload start call.
+    /// The id that names the upload in the calls that follow.
     public struct UploadStartResponse: Codable, Sendable, Equatable {
         public var uploadID: String
         public init(uploadID: String) { self.uploadID = uploadID }
@@ -70,13 +70,13 @@ public enum BlobTypes {
         public var length: Int
         public init(did: String, cid: String, offset: Int64, length: Int) { self.did = did; self.cid = cid; self.offset = offset; self.length = length }
     }
-    /// A blob bytes as it travels over IPC.
+    /// A piece of a blob (raw bytes on the wire, never base64).
     public struct BlobBytes: Codable, Sendable {
         public var data: Data
         public init(data: Data) { self.data = data }
     }
 
-    /// The input of a list blobs call.
+    /// `com.atproto.sync.listBlobs`: a page of the account's referenced blobs, by CID after `cursor`.
     public struct ListBlobsRequest: Codable, Sendable {
         public var did: String
         public var since: String?
@@ -84,13 +84,13 @@ public enum BlobTypes {
         public var limit: Int
         public init(did: String, since: String?, cursor: String?, limit: Int) { self.did = did; self.since = since; self.cursor = cursor; self.limit = limit }
     }
-    /// The answer to a list blobs call.
+    /// A page of CIDs and the cursor of the next (nil at the end).
     public struct ListBlobsResponse: Codable, Sendable, Equatable {
         public var cids: [String]
         public var cursor: String?
         public init(cids: [String], cursor: String?) { self.cids = cids; self.cursor = cursor }
     }
-    /// The input of a list missing blobs call.
+    /// `com.atproto.repo.listMissingBlobs`: referenced blobs not uploaded yet, by CID after `cursor`.
     public struct ListMissingBlobsRequest: Codable, Sendable {
         public var did: String
         public var cursor: String?
@@ -103,7 +103,7 @@ public enum BlobTypes {
         public var recordUri: String
         public init(cid: String, recordUri: String) { self.cid = cid; self.recordUri = recordUri }
     }
-    /// The answer to a list missing blobs call.
+    /// A page of missing blobs and the cursor of the next (nil at the end).
     public struct ListMissingBlobsResponse: Codable, Sendable, Equatable {
         public var blobs: [MissingBlob]
         public var cursor: String?
