@@ -29,7 +29,7 @@ public struct AuthServiceImplementation: AuthServiceAPI {
         self.plc = plc
     }
 
-    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
+    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping(request, databases: [store.pool.path]) }
 
     /// Runs `body`, turning AuthService errors into the XRPC errors they name.
     func serve<T: Sendable>(_ body: () async throws -> T) async throws(IPCError) -> T {

@@ -9,7 +9,7 @@ public struct BackupServiceImplementation: BackupServiceAPI {
     let identity = ProcessIdentity(service: .backup, version: PDSConfig.softwareVersion)
     let coordinator: BackupCoordinator
 
-    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
+    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping(request, databases: [coordinator.history.pool.path]) }
 
     func serve<T: Sendable>(_ body: () async throws -> T) async throws(IPCError) -> T {
         do { return try await body() } catch let e as IPCError { throw e } catch {

@@ -25,7 +25,7 @@ public struct FirehoseServiceImplementation: FirehoseServiceAPI {
         self.crawlers = crawlers
     }
 
-    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
+    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping(request, databases: [sequencer.pool.path]) }
 
     public func appendEvents(_ request: FirehoseTypes.AppendRequest) async throws(IPCError) -> FirehoseTypes.AppendResponse {
         var seqs = [Int64]()

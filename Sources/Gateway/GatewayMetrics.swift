@@ -51,13 +51,22 @@ public final class GatewayMetrics: Sendable {
 
     /// Sets whether `service` answered its last ping.
     public func setServiceUp(_ service: String, _ up: Bool) {
-        let gauge = gauges.withLock { table in
-            if let g = table[service] { return g }
-            let g = CoreMetrics.Gauge(label: "pds_service_up", dimensions: [("service", service)], factory: factory)
-            table[service] = g
+        gauge("pds_service_up", service: service).record(up ? 1 : 0)
+    }
+
+    /// Sets the total size of `service`'s SQLite write-ahead logs, as its last ping reported.
+    public func setWALBytes(_ service: String, _ bytes: Int64) {
+        gauge("pds_sqlite_wal_bytes", service: service).record(bytes)
+    }
+
+    private func gauge(_ label: String, service: String) -> CoreMetrics.Gauge {
+        gauges.withLock { table in
+            let key = label + "|" + service
+            if let g = table[key] { return g }
+            let g = CoreMetrics.Gauge(label: label, dimensions: [("service", service)], factory: factory)
+            table[key] = g
             return g
         }
-        gauge.record(up ? 1 : 0)
     }
 
     /// The Prometheus text exposition of every metric.

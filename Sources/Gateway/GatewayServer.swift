@@ -45,9 +45,12 @@ public enum GatewayServer {
                              "ratelimit-reset", "ratelimit-policy", "dpop-nonce", "www-authenticate"],
             maxAge: .seconds(86400)))
         let version = config.version
+        let walWarningBytes = Int64(config.sqliteWALWarningMB) << 20
+        let healthLogger = Logger(label: "pds.gateway.health")
         let limiter = config.rateLimitsEnabled ? RateLimiter(auth: services.auth, bypassKey: config.rateLimitBypassKey) : nil
         router.add(middleware: XRPCDispatcher(routes: routes, special: [
-            "_health": { _, _ in try await Health.respond(services: services, metrics: metrics, version: version) },
+            "_health": { _, _ in try await Health.respond(services: services, metrics: metrics, version: version,
+                                                       walWarningBytes: walWarningBytes, logger: healthLogger) },
         ], limiter: limiter))
         StaticRoutes.register(on: router, metrics: metrics)
         WellKnown.register(on: router, config: config, services: services)

@@ -23,7 +23,7 @@ public struct RepoServiceImplementation: RepoServiceAPI {
         self.relay = relay
     }
 
-    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
+    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping(request, databases: [stores.layout.root.path]) }
 
     /// Runs `body`, turning service errors into the XRPC errors they name.
     func serve<T: Sendable>(_ body: () async throws -> T) async throws(IPCError) -> T {

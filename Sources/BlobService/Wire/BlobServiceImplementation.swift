@@ -25,7 +25,7 @@ public struct BlobServiceImplementation: BlobServiceAPI {
     @discardableResult
     public func reapUploads(now: ContinuousClock.Instant = .now) async -> Int { await uploads.reap(now: now) }
 
-    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping() }
+    public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping(request, databases: [service.config.databasePath]) }
 
     /// Runs `body`, turning `BlobError`s into the XRPC errors they name.
     func serve<T: Sendable>(_ body: () async throws -> T) async throws(IPCError) -> T {

@@ -24,6 +24,8 @@ public struct PDSConfig: Sendable {
     public var blobstoreS3: S3Blobstore?
     public var blobUploadLimit: Int
     public var sqliteDisableWALAutoCheckpoint: Bool
+    /// `PDS_SQLITE_WAL_WARNING_MB`: `_health` warns when one SQLite write-ahead log passes it.
+    public var sqliteWALWarningMB: Int
 
     // Secrets (from the environment or `<data>/secrets.env`).
     public var secrets: Secrets
@@ -131,6 +133,7 @@ public struct PDSConfig: Sendable {
         }
         blobUploadLimit = try env.int("PDS_BLOB_UPLOAD_LIMIT", in: 1...(1 << 34), expected: "a size in bytes") ?? 104_857_600
         sqliteDisableWALAutoCheckpoint = try env.bool("PDS_SQLITE_DISABLE_WAL_AUTO_CHECKPOINT") ?? false
+        sqliteWALWarningMB = try env.int("PDS_SQLITE_WAL_WARNING_MB", in: 1...1_048_576, expected: "megabytes") ?? 256
 
         secrets = try Secrets.read(&env)
 

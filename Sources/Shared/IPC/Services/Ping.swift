@@ -2,7 +2,9 @@ import Foundation
 
 /// Asks a service whether it is alive.
 public struct PingRequest: Codable, Sendable, Equatable {
-    public init() {}
+    /// Also survey the service's SQLite write-ahead logs (`_health` asks; liveness checks do not).
+    public var includeWAL: Bool?
+    public init(includeWAL: Bool? = nil) { self.includeWAL = includeWAL }
 }
 
 /// What a live service says about itself.
@@ -15,12 +17,15 @@ public struct PingResponse: Codable, Sendable, Equatable {
     public var pid: Int32
     /// Seconds since it started.
     public var uptimeSeconds: Double
+    /// Its SQLite write-ahead logs, when asked for.
+    public var wal: WALReport?
 
-    public init(service: ServiceName, version: String, pid: Int32, uptimeSeconds: Double) {
+    public init(service: ServiceName, version: String, pid: Int32, uptimeSeconds: Double, wal: WALReport? = nil) {
         self.service = service
         self.version = version
         self.pid = pid
         self.uptimeSeconds = uptimeSeconds
+        self.wal = wal
     }
 }
 
@@ -41,11 +46,12 @@ public struct ProcessIdentity: Sendable {
         self.version = version
     }
 
-    /// This process's ping reply, now.
-    public func ping() -> PingResponse {
+    /// This process's ping reply, now; `databases` are the service's SQLite files or the
+    /// directories holding them, surveyed when the request asks for WAL sizes.
+    public func ping(_ request: PingRequest = PingRequest(), databases: [String] = []) -> PingResponse {
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return PingResponse(service: service, version: version, pid: ProcessInfo.processInfo.processIdentifier,
-                            uptimeSeconds: seconds)
+                            uptimeSeconds: seconds, wal: request.includeWAL == true ? WALReport.survey(databases) : nil)
     }
 }

@@ -31,8 +31,8 @@ public struct ServiceClient: ServiceAPI {
     }
 
     /// Pings with an explicit deadline (health checks use a short one).
-    public func ping(timeout: Duration) async throws(IPCError) -> PingResponse {
-        try await caller.call(CommonMethods.ping, PingRequest(), timeout: timeout)
+    public func ping(timeout: Duration, includeWAL: Bool = false) async throws(IPCError) -> PingResponse {
+        try await caller.call(CommonMethods.ping, PingRequest(includeWAL: includeWAL ? true : nil), timeout: timeout)
     }
 }
 
