@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // S3 blob storage: streaming request/response bodies over HTTP/1.1 with TLS (AWS, R2, B2 are HTTPS-only).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Already built for Hummingbird; named so the gateway can add a channel handler (100-continue).
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // System libraries (Debian packages, installed by scripts/setup.sh).
@@ -71,6 +73,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], path: "Sources/Gateway"),
         .target(name: "RepoService", dependencies: ["Storage", "Repo", "Syntax", "IPLD", "ATCrypto", "Lexicon", "IPC", "Config",
                                                     .product(name: "Logging", package: "swift-log"),

@@ -65,7 +65,9 @@ public enum GatewayServer {
         try await feed.start(endpoint: config.ipc.firehoseEvents)
         let app = Application(
             router: try router(config: config, services: services, metrics: metrics),
-            server: .http1WebSocketUpgrade { request, _, _ in SubscribeRepos.shouldUpgrade(request, feed: feed) },
+            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(additionalChannelHandlers: [ExpectContinueHandler()]))) {
+                request, _, _ in SubscribeRepos.shouldUpgrade(request, feed: feed)
+            },
             configuration: .init(address: .hostname(config.bindAddress, port: config.port), serverName: "PDSwift"),
             logger: logger)
         do {
