@@ -10,7 +10,8 @@
 # curl sends `Expect: 100-continue` for large bodies; the gateway answers it with an interim
 # 100 Continue (ExpectContinueHandler), so the figures include that round trip as users see it.
 #
-#   scripts/bench-blobs.sh          # RUNS=5
+#   scripts/bench-blobs.sh               # RUNS=5, blobs on local disk
+#   STORE=s3 scripts/bench-blobs.sh      # blobs in S3: a real moto_server on loopback
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,11 +22,27 @@ export LOG_LEVEL="${LOG_LEVEL:-warn}"
 swift build -c release --product pds >&2
 BIN="$(swift build -c release --show-bin-path)/pds"
 DATA="$(mktemp -d /tmp/pds-bench-blobs-XXXXXX)"
+MOTO_PID=""
+if [ "${STORE:-disk}" = "s3" ]; then
+  MOTO="${PDSWIFT_MOTO_SERVER:-$PWD/.venv/bin/moto_server}"
+  S3_PORT=$((PORT + 1))
+  "$MOTO" -H 127.0.0.1 -p "$S3_PORT" > "$DATA/moto.log" 2>&1 &
+  MOTO_PID=$!
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$S3_PORT/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -fsS -X PUT "http://127.0.0.1:$S3_PORT/pds-bench" >/dev/null
+  export PDS_BLOBSTORE_S3_BUCKET=pds-bench PDS_BLOBSTORE_S3_REGION=us-east-1 \
+    PDS_BLOBSTORE_S3_ENDPOINT="http://127.0.0.1:$S3_PORT" PDS_BLOBSTORE_S3_FORCE_PATH_STYLE=true \
+    PDS_BLOBSTORE_S3_ACCESS_KEY_ID=bench PDS_BLOBSTORE_S3_SECRET_ACCESS_KEY=bench-secret
+  echo "blob store: S3 (moto_server on port $S3_PORT)"
+else
+  echo "blob store: local disk"
+fi
 "$BIN" up --data "$DATA" --port "$PORT" > "$DATA/up.log" 2>&1 &
 UP_PID=$!
 cleanup() {
   kill -TERM "$UP_PID" 2>/dev/null || true
   wait "$UP_PID" 2>/dev/null || true
+  if [ -n "$MOTO_PID" ]; then kill -TERM "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; fi
   rm -rf "$DATA"
 }
 trap cleanup EXIT
