@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Spawning one child of `pds up` and relaying its output, line by line, with its name in front.
 enum ChildProcess {
@@ -76,11 +77,20 @@ enum ChildProcess {
 }
 
 /// The supervisor's stdout, shared by every child's relay thread; one lock keeps lines whole.
+/// With a log directory, each process's lines also go to its own rotating file.
 final class OutputLines: Sendable {
-    private let lock = NSLock()
     private let width: Int
+    /// Each process's log file; the lock also keeps stdout lines whole.
+    private let files: Mutex<[String: RotatingLogFile]>
 
-    init(names: [String]) { width = names.map(\.count).max() ?? 8 }
+    init(names: [String], logs: (directory: URL, policy: RotatingLogFile.Policy)? = nil) {
+        width = names.map(\.count).max() ?? 8
+        var files: [String: RotatingLogFile] = [:]
+        if let logs {
+            for name in names { files[name] = RotatingLogFile(directory: logs.directory, name: name, policy: logs.policy) }
+        }
+        self.files = Mutex(files)
+    }
 
     /// Writes `lines` (each ending in a newline) with the prefix in front of each.
     func write(name: String, lines: ArraySlice<UInt8>) {
@@ -94,13 +104,14 @@ final class OutputLines: Sendable {
             bytes += lines[start..<end]
             start = end
         }
-        lock.lock()
-        defer { lock.unlock() }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Foundation.write(1, $0.baseAddress, $0.count) }
-            if n <= 0 { if errno == EINTR { continue } else { return } }
-            offset += n
+        files.withLock { files in
+            files[name]?.write(Array(lines))
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes[offset...].withUnsafeBytes { Foundation.write(1, $0.baseAddress, $0.count) }
+                if n <= 0 { if errno == EINTR { continue } else { return } }
+                offset += n
+            }
         }
     }
 

@@ -37,12 +37,13 @@ final class Supervisor: Sendable {
     private let wake = NSCondition()
     private let finished = NSCondition()
 
-    init(executable: String, children: [Child], environment: [String: String], backoff: Backoff = Backoff()) {
+    init(executable: String, children: [Child], environment: [String: String], backoff: Backoff = Backoff(),
+         logs: (directory: URL, policy: RotatingLogFile.Policy)? = nil) {
         self.executable = executable
         self.children = children
         self.environment = environment
         self.backoff = backoff
-        output = OutputLines(names: children.map(\.name) + ["up"])
+        output = OutputLines(names: children.map(\.name) + ["up"], logs: logs)
     }
 
     /// Starts every child's keeper.

@@ -51,7 +51,14 @@ struct UpCommand: AsyncParsableCommand {
         let executable = try Self.ownExecutable()
         var backoff = Supervisor.Backoff()
         backoff.initial = .milliseconds(max(1, restartDelayMillis))
-        let supervisor = Supervisor(executable: executable, children: children, environment: environment, backoff: backoff)
+        let logs = config.logDirectory.map { directory in
+            (directory: URL(fileURLWithPath: directory),
+             policy: RotatingLogFile.Policy(maxBytes: Int64(config.logRotateSizeMB) << 20,
+                                            maxAge: TimeInterval(config.logRotateAgeHours) * 3600,
+                                            retention: TimeInterval(config.logRetentionDays) * 86400))
+        }
+        let supervisor = Supervisor(executable: executable, children: children, environment: environment, backoff: backoff,
+                                    logs: logs)
         FileHandle.standardOutput.write(Data("up       | PDSwift \(config.version): \(config.publicURL.absoluteString) (listening on \(config.bindAddress):\(config.port)), data in \(config.dataDirectory)\n".utf8))
         supervisor.start()
         let signal = await signals.next()

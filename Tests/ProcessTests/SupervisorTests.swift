@@ -69,6 +69,13 @@ import Testing
                 #expect(after[other] == before[other], "\(other) was restarted when \(name) died")
             }
         }
+        // Each process's output also went to its own log file, the supervisor's notes to up.log.
+        let logs = pds.dataDirectory.appendingPathComponent("logs")
+        let upLog = try String(contentsOf: logs.appendingPathComponent("up.log"), encoding: .utf8)
+        #expect(upLog.contains("restarting gateway"), "\(upLog)")
+        for name in Self.services + ["gateway"] {
+            #expect(FileManager.default.fileExists(atPath: logs.appendingPathComponent(name + ".log").path), "no log file for \(name)")
+        }
     }
 
     @Test func badInputGetsTheRightXRPCError() async throws {

@@ -74,6 +74,15 @@ public struct PDSConfig: Sendable {
     public var ipcTimeout: Duration
     public var logLevel: String
     public var logEnabled: Bool
+    /// Where `pds up` keeps each process's log file (`PDS_LOG_DIR`, default `<data>/logs`;
+    /// `off` keeps no files, for hosts where the container runtime collects stdout).
+    public var logDirectory: String?
+    /// A log file is rotated once it passes this size (`PDS_LOG_ROTATE_SIZE_MB`, default 100)…
+    public var logRotateSizeMB: Int
+    /// …or this age (`PDS_LOG_ROTATE_AGE_HOURS`, default 24).
+    public var logRotateAgeHours: Int
+    /// Rotated files older than this are removed (`PDS_LOG_RETENTION_DAYS`, default 14).
+    public var logRetentionDays: Int
 
     /// The S3 blob store settings, when `PDS_BLOBSTORE_S3_BUCKET` is set.
     public struct S3Blobstore: Sendable, Equatable {
@@ -175,6 +184,11 @@ public struct PDSConfig: Sendable {
             throw ConfigError.invalid(variable: "LOG_LEVEL", value: logLevel, expected: "trace, debug, info, warn or error")
         }
         logEnabled = try env.bool("LOG_ENABLED") ?? true
+        let logDir = env.string("PDS_LOG_DIR")
+        logDirectory = logDir?.lowercased() == "off" ? nil : Self.absolute(logDir ?? dataDirectory + "/logs")
+        logRotateSizeMB = try env.int("PDS_LOG_ROTATE_SIZE_MB", in: 1...1_048_576, expected: "megabytes") ?? 100
+        logRotateAgeHours = try env.int("PDS_LOG_ROTATE_AGE_HOURS", in: 1...8_760, expected: "hours 1-8760") ?? 24
+        logRetentionDays = try env.int("PDS_LOG_RETENTION_DAYS", in: 1...3_650, expected: "days 1-3650") ?? 14
         consultedVariables = env.consulted
     }
 
