@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import IPC
 import Metrics
 import Prometheus
 import Synchronization
@@ -59,11 +60,22 @@ public final class GatewayMetrics: Sendable {
         gauge("pds_sqlite_wal_bytes", service: service).record(bytes)
     }
 
-    private func gauge(_ label: String, service: String) -> CoreMetrics.Gauge {
+    /// Sets the backup alerts' figures from the BackupService's status (nil: it did not answer),
+    /// so an alerting rule can fire on a stale backup, a failed drill or any warning.
+    public func setBackupStatus(_ status: BackupTypes.Status?, now: Date = Date()) {
+        gauge("pds_backup_status_available").record(status == nil ? 0 : 1)
+        guard let status else { return }
+        gauge("pds_backup_complete_count").record(status.backups)
+        gauge("pds_backup_last_complete_age_seconds").record(status.lastCompleteAt.map { now.timeIntervalSince($0) } ?? -1)
+        gauge("pds_backup_last_drill_passed").record(status.lastDrillPassed.map { $0 ? 1 : 0 } ?? -1)
+        gauge("pds_backup_warnings").record(status.warnings.count)
+    }
+
+    private func gauge(_ label: String, service: String? = nil) -> CoreMetrics.Gauge {
         gauges.withLock { table in
-            let key = label + "|" + service
+            let key = label + "|" + (service ?? "")
             if let g = table[key] { return g }
-            let g = CoreMetrics.Gauge(label: label, dimensions: [("service", service)], factory: factory)
+            let g = CoreMetrics.Gauge(label: label, dimensions: service.map { [("service", $0)] } ?? [], factory: factory)
             table[key] = g
             return g
         }

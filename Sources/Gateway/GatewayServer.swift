@@ -25,6 +25,7 @@ public enum GatewayServer {
         try RepoBlobs.register(in: &routes, services: services, auth: auth, uploadLimit: config.blobUploadLimit)
         try SyncBlobs.register(in: &routes, services: services)
         try AdminRoutes.register(in: &routes, services: services, auth: auth)
+        try AdminBackupRoutes.register(in: &routes, services: services, auth: auth)
         return routes
     }
 
@@ -52,7 +53,9 @@ public enum GatewayServer {
             "_health": { _, _ in try await Health.respond(services: services, metrics: metrics, version: version,
                                                        walWarningBytes: walWarningBytes, logger: healthLogger) },
         ], limiter: limiter))
-        StaticRoutes.register(on: router, metrics: metrics)
+        StaticRoutes.register(on: router, metrics: metrics) {
+            metrics.setBackupStatus(try? await services.backup.caller.call(BackupMethods.status, Empty(), timeout: .milliseconds(500)))
+        }
         WellKnown.register(on: router, config: config, services: services)
         return router
     }

@@ -81,6 +81,7 @@ enum Health {
         for warning in report.warnings { logger.warning("\(warning)") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: report.status == "ok" ? .ok : .serviceUnavailable, headers: headers,

@@ -20,10 +20,14 @@ enum StaticRoutes {
 
     """
 
-    static func register<Context: RequestContext>(on router: Router<Context>, metrics: GatewayMetrics) {
+    /// `beforeScrape` refreshes figures that live in other services (backup alerts) so a
+    /// scrape sees them current.
+    static func register<Context: RequestContext>(on router: Router<Context>, metrics: GatewayMetrics,
+                                                  beforeScrape: @escaping @Sendable () async -> Void = {}) {
         router.get("/") { _, _ in text(banner) }
         router.get("/robots.txt") { _, _ in text(robots) }
         router.get("/metrics") { _, _ in
+            await beforeScrape()
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
