@@ -12,6 +12,8 @@ public struct ServiceConnections: Sendable {
     public let backup: BackupServiceClient
     /// The same callers by name, for what every service answers (ping).
     public let byName: [ServiceName: ServiceClient]
+    /// Recently looked-up account statuses for public reads.
+    public let accountStatus = AccountStatusCache()
     private let stopActions: [@Sendable () async -> Void]
 
     /// Wraps one caller per service (sockets in production, in-process callers in tests),

@@ -12,6 +12,7 @@ enum AccountStatus {
             let who = try await auth.privilegedAccount(req.headers)
             do { _ = try await authService.setAccountStatus(.init(did: who.did, status: "deactivated")) } catch { throw XRPCError(any: error) }
             auth.forget(req.headers)
+            services.accountStatus.forget(who.did)
             return .empty
         })
         routes.add(XRPCMethod(try NSID("com.atproto.server.activateAccount"), .procedure) { req throws(XRPCError) in
@@ -19,6 +20,7 @@ enum AccountStatus {
             guard who.status != "takendown" else { throw XRPCError(.badRequest, "AccountTakedown", "Account has been taken down") }
             do { _ = try await authService.setAccountStatus(.init(did: who.did, status: "active")) } catch { throw XRPCError(any: error) }
             auth.forget(req.headers)
+            services.accountStatus.forget(who.did)
             return .empty
         })
         routes.add(.query(try NSID("com.atproto.server.checkAccountStatus")) { req throws(XRPCError) in
@@ -52,6 +54,7 @@ enum AccountStatus {
             do { _ = try await authService.setAccountStatus(.init(did: did, status: applied ? "takendown" : "active")) } catch {
                 throw XRPCError(any: error)
             }
+            services.accountStatus.forget(did)
             return .json(value: ["subject": .map(subject), "takedown": .map(takedown)])
         })
     }

@@ -44,6 +44,7 @@ enum AdminRoutes {
             try auth.admin(req.headers)
             let did = try req.jsonObject().string("did")
             do { _ = try await authService.adminDeleteAccount(.init(did: did)) } catch { throw XRPCError(any: error) }
+            services.accountStatus.forget(did)
             return .empty
         })
         routes.add(.procedure(try NSID("com.atproto.admin.updateAccountPassword")) { req throws(XRPCError) in

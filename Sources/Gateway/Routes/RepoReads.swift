@@ -1,4 +1,5 @@
 import IPC
+import NIOCore
 import IPLD
 import Syntax
 
@@ -18,15 +19,34 @@ enum RepoReads {
                 throw XRPCError(.badRequest, "RepoNotFound", "Could not find repo: \(repo)")
             }
         }
-        let account: AuthTypes.AccountInfo
-        do { account = try await services.auth.getAccount(.init(did: did)) } catch {
+        let status: String?
+        do {
+            status = try await services.accountStatus.status(of: did) { () async throws(IPCError) in
+                try await services.auth.getAccount(.init(did: did))
+            }
+        } catch {
             throw XRPCError(.badRequest, "RepoNotFound", "Could not find repo: \(repo)")
         }
-        switch account.status {
+        switch status {
         case nil: return did
         case "takendown": throw XRPCError(.badRequest, "RepoTakendown", "Repo has been taken down: \(did)")
         default: throw XRPCError(.badRequest, "RepoDeactivated", "Repo has been deactivated: \(did)")
         }
+    }
+
+    /// `{"uri", "cid", "value"}` with the record's JSON spliced in as RepoService wrote it (our
+    /// own serializer's output, from a validated record), instead of parsed and written again.
+    static func recordJSON(_ record: RepoTypes.Record) -> ByteBuffer {
+        var out = ByteBuffer()
+        out.reserveCapacity(record.valueJSON.utf8.count + record.uri.utf8.count + 96)
+        out.writeString("{\"uri\":")
+        out.writeBytes(DataModelJSON.serialize(.string(record.uri)))
+        out.writeString(",\"cid\":")
+        out.writeBytes(DataModelJSON.serialize(.string(record.cid)))
+        out.writeString(",\"value\":")
+        out.writeString(record.valueJSON)
+        out.writeString("}")
+        return out
     }
 
     static func register(in routes: inout XRPCRoutes, services: ServiceConnections) throws {
@@ -38,7 +58,7 @@ enum RepoReads {
             guard RecordKey.isValid(rkey) else { throw .invalidRequest("Invalid record key: \(rkey)") }
             do {
                 let r = try await repo.getRecord(.init(did: did, collection: collection, rkey: rkey, cid: req.parameter("cid")))
-                return .json(value: ["uri": .string(r.uri), "cid": .string(r.cid), "value": embeddedJSON(r.valueJSON)])
+                return .json(preEncoded: recordJSON(r))
             } catch { throw XRPCError(any: error) }
         })
         routes.add(.query(try NSID("com.atproto.repo.listRecords")) { req throws(XRPCError) in
@@ -53,11 +73,16 @@ enum RepoReads {
             let reverse = req.parameter("reverse") == "true"
             do {
                 let out = try await repo.listRecords(.init(did: did, collection: collection, limit: limit, cursor: req.parameter("cursor"), reverse: reverse))
-                var m: [(String, DataValue)] = [("records", .array(out.records.map {
-                    ["uri": .string($0.uri), "cid": .string($0.cid), "value": embeddedJSON($0.valueJSON)]
-                }))]
-                if let c = out.cursor { m.append(("cursor", .string(c))) }
-                return .json(value: .map(DataMap(m)))
+                var body = ByteBuffer(string: "{\"records\":[")
+                for (i, record) in out.records.enumerated() {
+                    if i > 0 { body.writeString(",") }
+                    var one = recordJSON(record)
+                    body.writeBuffer(&one)
+                }
+                body.writeString("]")
+                if let c = out.cursor { body.writeString(",\"cursor\":"); body.writeBytes(DataModelJSON.serialize(.string(c))) }
+                body.writeString("}")
+                return .json(preEncoded: body)
             } catch { throw XRPCError(any: error) }
         })
         routes.add(.query(try NSID("com.atproto.repo.describeRepo")) { req throws(XRPCError) in

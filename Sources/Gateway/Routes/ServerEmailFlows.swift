@@ -51,6 +51,7 @@ enum ServerEmailFlows {
             let body = try req.jsonObject()
             _ = try await flow(.init(step: .deleteAccount, did: try body.string("did"), token: try body.string("token"),
                                      password: try body.string("password")))
+            services.accountStatus.forget(try body.string("did"))
             return .empty
         })
     }
