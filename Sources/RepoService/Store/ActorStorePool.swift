@@ -13,7 +13,7 @@ public actor ActorStorePool {
 
     public init(dataDirectory: URL, options: SQLiteOptions = SQLiteOptions(), capacity: Int = 500) {
         layout = ActorStoreLayout(dataDirectory: dataDirectory)
-        self.options = options
+        self.options = options.perAccountStore
         self.capacity = capacity
     }
 

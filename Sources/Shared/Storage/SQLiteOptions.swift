@@ -5,9 +5,29 @@ import GRDB
 /// (Litestream) owns them (`PDS_SQLITE_DISABLE_WAL_AUTO_CHECKPOINT=true`).
 public struct SQLiteOptions: Sendable {
     public var disableWALAutoCheckpoint: Bool
+    /// Page cache limits in KiB for the writer and for each reader connection (nil: SQLite's
+    /// default, about 2 MiB each), and how many reader connections a pool may open (nil: GRDB's
+    /// default, 5). Per-account stores set them small: hundreds are open at once, and with
+    /// the defaults each would keep its whole database in memory several times over.
+    public var writerCacheKiB: Int?
+    public var readerCacheKiB: Int?
+    public var maximumReaders: Int?
 
-    public init(disableWALAutoCheckpoint: Bool = false) {
+    public init(disableWALAutoCheckpoint: Bool = false, writerCacheKiB: Int? = nil, readerCacheKiB: Int? = nil,
+                maximumReaders: Int? = nil) {
         self.disableWALAutoCheckpoint = disableWALAutoCheckpoint
+        self.writerCacheKiB = writerCacheKiB
+        self.readerCacheKiB = readerCacheKiB
+        self.maximumReaders = maximumReaders
+    }
+
+    /// These options with the small caches of a per-account store.
+    public var perAccountStore: SQLiteOptions {
+        var options = self
+        options.writerCacheKiB = 1024
+        options.readerCacheKiB = 256
+        options.maximumReaders = 2
+        return options
     }
 
     /// Reads `PDS_SQLITE_DISABLE_WAL_AUTO_CHECKPOINT` from an environment.
@@ -19,10 +39,15 @@ public struct SQLiteOptions: Sendable {
     public var configuration: Configuration {
         var config = Configuration()
         let disable = disableWALAutoCheckpoint
+        let writerCache = writerCacheKiB, readerCache = readerCacheKiB
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             if disable { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+            if let kib = db.configuration.readonly ? readerCache : writerCache {
+                try db.execute(sql: "PRAGMA cache_size = -\(kib)")
+            }
         }
+        if let maximumReaders { config.maximumReaderCount = maximumReaders }
         config.busyMode = .timeout(10)
         return config
     }
