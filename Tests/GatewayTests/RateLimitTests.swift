@@ -14,15 +14,21 @@ import Testing
 /// the methods these tests reach; anything else answers MethodNotImplemented.
 final class CappedCounters: Sendable {
     let cap: Int
+    /// Caps for particular limits, by limit name (the key before its `:`).
+    let capsByLimit: [String: Int]
     let counts = Mutex<[String: Int]>([:])
     let asked = Mutex<[RateLimitTypes.Bucket]>([])
-    init(cap: Int) { self.cap = cap }
+    init(cap: Int, capsByLimit: [String: Int] = [:]) {
+        self.cap = cap
+        self.capsByLimit = capsByLimit
+    }
 
     func consume(_ r: RateLimitTypes.ConsumeRequest) -> RateLimitTypes.ConsumeResponse {
         asked.withLock { $0 += r.buckets }
         return .init(statuses: r.buckets.map { b in
             let n = counts.withLock { c -> Int in c[b.key, default: 0] += b.points; return c[b.key]! }
-            return .init(limit: b.limit, remaining: max(0, b.limit - n), resetAt: 2_000_000_000, windowSeconds: b.windowSeconds, exceeded: n > cap)
+            let limitCap = capsByLimit[String(b.key.prefix { $0 != ":" })] ?? cap
+            return .init(limit: b.limit, remaining: max(0, b.limit - n), resetAt: 2_000_000_000, windowSeconds: b.windowSeconds, exceeded: n > limitCap)
         })
     }
 
@@ -85,6 +91,31 @@ final class CappedCounters: Sendable {
         }
         let keys = Set(counters.asked.withLock { $0 }.map(\.key))
         #expect(keys.contains("create-session:alice.test") && keys.contains("create-session-day:alice.test"))
+    }
+
+    @Test func createSessionIsAlsoLimitedPerClientIP() async throws {
+        let counters = CappedCounters(cap: 2, capsByLimit: ["global": 100])
+        @Sendable func login(_ client: some TestClientProtocol, _ identifier: String, from ip: String) async throws -> TestResponse {
+            try await client.execute(uri: "/xrpc/com.atproto.server.createSession", method: .post,
+                                     headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: ip],
+                                     body: ByteBuffer(string: #"{"identifier":"\#(identifier)","password":"wrong"}"#))
+        }
+        try await makeApp(counters).test(.router) { client in
+            // Each identifier is fresh, so only the per-IP counter can refuse the third.
+            let first = try await login(client, "alice.test", from: "203.0.113.1")
+            let second = try await login(client, "bob.test", from: "203.0.113.1")
+            #expect(first.status == .unauthorized && second.status == .unauthorized)
+            let third = try await login(client, "carol.test", from: "203.0.113.1")
+            #expect(third.status == .tooManyRequests)
+            #expect(header(third, "RateLimit-Policy") == "30;w=300")
+            // Another address is not affected.
+            let elsewhere = try await login(client, "dave.test", from: "198.51.100.7")
+            #expect(elsewhere.status == .unauthorized)
+        }
+        let keys = Set(counters.asked.withLock { $0 }.map(\.key))
+        #expect(keys.isSuperset(of: ["create-session-ip:203.0.113.1", "create-session-ip-day:203.0.113.1", "create-session-ip:198.51.100.7"]))
+        // The refused login never reached the per-identifier counters.
+        #expect(!keys.contains("create-session:carol.test"))
     }
 
     @Test func bypassKeyAndSwitchingOffSkipEveryLimit() async throws {

@@ -6,10 +6,12 @@ import Testing
 
 /// Rate limits and `pds admin` against a running `pds up`.
 @Suite struct RateLimitAdminProcessTests {
-    static func post(_ url: String, _ body: [String: Any]) async throws -> (status: Int, headers: [String: String], json: [String: Any]) {
+    static func post(_ url: String, _ body: [String: Any], forwardedFor: String? = nil) async throws -> (status: Int, headers: [String: String], json: [String: Any]) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        // The test client is on loopback, which the gateway trusts as a proxy naming the client.
+        if let forwardedFor { request.setValue(forwardedFor, forHTTPHeaderField: "X-Forwarded-For") }
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
         let (data, response) = try await HTTP.session.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
@@ -60,9 +62,14 @@ import Testing
         let reset = Int(refused.headers["ratelimit-reset"] ?? "") ?? 0
         let now = Int(Date().timeIntervalSince1970)
         #expect(reset > now && reset <= now + 301)
-        // Another identifier is not affected.
-        let other = try await Self.post(pds.baseURL + "/xrpc/com.atproto.server.createSession", ["identifier": "nobody.test", "password": "x"])
+        // Another identifier from the same address is refused too (30 / 5 min per IP as well)...
+        let sameIP = try await Self.post(pds.baseURL + "/xrpc/com.atproto.server.createSession", ["identifier": "nobody.test", "password": "x"])
+        #expect(sameIP.status == 429)
+        // ...but not from another address, and that address's first login is its first.
+        let other = try await Self.post(pds.baseURL + "/xrpc/com.atproto.server.createSession", ["identifier": "nobody.test", "password": "x"],
+                                        forwardedFor: "203.0.113.9")
         #expect(other.status == 401)
+        #expect(other.headers["ratelimit-remaining"] == "29")
     }
 
     @Test func adminCLICreatesListsTakesDownResetsAndDeletes() async throws {

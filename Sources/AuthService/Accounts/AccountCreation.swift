@@ -5,11 +5,14 @@ import IPC
 import IPLD
 import Syntax
 
-/// `createAccount`, step by step, so that a failure at any step leaves no account behind:
-/// the handle is checked first; the repo's signing key is reserved; the did:plc genesis
-/// operation is built, signed with the PDS rotation key and submitted; the repo is created;
-/// and only then is the account recorded — atomically with its invite code. A failure after
-/// the repo exists deletes it again.
+/// `createAccount`, step by step, so that neither a failure nor a crash at any step leaves a
+/// half-created account behind or holds the handle: the handle is claimed in a
+/// `pending_account` row; the repo's signing key is reserved; the did:plc genesis operation is
+/// built, signed with the PDS rotation key and submitted; the repo is created; and only then
+/// is the account recorded, atomically with its invite code and the end of the pending row.
+/// Each step is written to the row before it runs. An error undoes the steps at once
+/// (`undo`); after a crash the row is undone at the next start or by the next try of the
+/// same handle, whichever comes first.
 struct AccountCreation: Sendable {
     let store: AuthStore
     let sessions: Sessions
@@ -20,6 +23,12 @@ struct AccountCreation: Sendable {
     let rotationKey: any SigningKey
     let pdsEndpoint: String
     let inviteRequired: Bool
+    /// Handles whose creation runs in this process now. A pending row for a handle not in
+    /// here belongs to a creation that died (only this process writes `auth.sqlite`).
+    let inFlight = InFlightHandles()
+    /// Called after each step; tests make it fail (an error: undone at once) or stop the
+    /// creation dead (`Interrupted`: left as a crash would leave it).
+    var failurePoint: (@Sendable (PendingAccount.Step) async throws -> Void)? = nil
 
     func create(_ request: AuthTypes.CreateAccountRequest) async throws -> AuthTypes.Session {
         let handle = try handles.check(request.handle)
@@ -30,31 +39,58 @@ struct AccountCreation: Sendable {
         if try await store.account(identifier: handle) != nil { throw AuthError.handleNotAvailable() }
         if let email, try await store.account(identifier: email) != nil { throw AuthError.emailTaken }
         let passwordScrypt = try await PasswordHash.hash(password)
-
-        let signingKey = try await repo.reserveSigningKey(.init()).signingKey
-        var rotationKeys = [rotationKey.didKey]
+        var recoveryKey: String?
         if let recovery = request.recoveryKey {
             do { _ = try DIDKey.parse(recovery) } catch { throw AuthError.invalidRequest("recoveryKey must be a did:key") }
-            rotationKeys.insert(recovery, at: 0)
+            recoveryKey = recovery
         }
-        let state = PLCState.account(rotationKeys: rotationKeys, signingKey: signingKey, handle: handle, pdsEndpoint: pdsEndpoint)
-        let genesis = try PLCOperation.sign(.update(state), prev: nil, with: rotationKey)
-        let did = genesis.genesisDID
-        try await plc.submit(genesis, did: did)
-        _ = try await repo.createRepo(.init(did: did, signingKey: signingKey))
+
+        guard inFlight.insert(handle) else { throw AuthError.handleNotAvailable() }
+        defer { inFlight.remove(handle) }
+        // A pending row left by a creation that died: undo it before trying again.
+        if let abandoned = try await store.pendingAccount(handle: handle) { try await undo(abandoned) }
+        try await store.claimPendingAccount(handle: handle)
+        let created: (did: String, state: PLCState)
         do {
-            try await store.createAccount(did: did, handle: handle, email: email, passwordScrypt: passwordScrypt,
-                                          inviteCode: inviteRequired ? request.inviteCode : request.inviteCode.flatMap { $0.isEmpty ? nil : $0 })
+            created = try await run(handle: handle, recoveryKey: recoveryKey) { did in
+                try await store.createAccount(did: did, handle: handle, email: email, passwordScrypt: passwordScrypt,
+                                              inviteCode: inviteRequired ? request.inviteCode : request.inviteCode.flatMap { $0.isEmpty ? nil : $0 })
+            }
+        } catch is Interrupted {
+            throw AuthError.internalError("account creation interrupted")
         } catch {
-            _ = try? await repo.deleteRepo(.init(did: did))
+            // Undo now; if even that fails, the row stays and is undone later.
+            if let pending = try? await store.pendingAccount(handle: handle) { try? await undo(pending) }
             throw error
         }
+        let (did, state) = created
         await announce(did: did, handle: handle)
         guard let account = try await store.account(identifier: did) else { throw AuthError.internalError("account vanished") }
         let session = try await sessions.issue(account: account, scope: .access, appPasswordName: nil)
         let didDoc = DataModelJSON.string(DIDDocument(did: did, state: state).value)
         return AuthTypes.Session(accessJwt: session.accessJwt, refreshJwt: session.refreshJwt, handle: handle, did: did,
                                  email: email, emailConfirmed: false, active: true, status: nil, didDocJSON: didDoc)
+    }
+
+    /// The steps after the claim, each recorded before it runs; `record` writes the account.
+    func run(handle: String, recoveryKey: String?, record: (String) async throws -> Void) async throws -> (did: String, state: PLCState) {
+        try await failurePoint?(.claimed)
+        let signingKey = try await repo.reserveSigningKey(.init()).signingKey
+        try await store.advancePendingAccount(handle: handle, to: .keyReserved, signingKey: signingKey)
+        try await failurePoint?(.keyReserved)
+        var rotationKeys = [rotationKey.didKey]
+        if let recoveryKey { rotationKeys.insert(recoveryKey, at: 0) }
+        let state = PLCState.account(rotationKeys: rotationKeys, signingKey: signingKey, handle: handle, pdsEndpoint: pdsEndpoint)
+        let genesis = try PLCOperation.sign(.update(state), prev: nil, with: rotationKey)
+        let did = genesis.genesisDID
+        try await store.advancePendingAccount(handle: handle, to: .plcSubmitting, did: did)
+        try await plc.submit(genesis, did: did)
+        try await failurePoint?(.plcSubmitting)
+        try await store.advancePendingAccount(handle: handle, to: .repoCreating)
+        _ = try await repo.createRepo(.init(did: did, signingKey: signingKey))
+        try await failurePoint?(.repoCreating)
+        try await record(did)
+        return (did, state)
     }
 
     /// The #identity and #account events of a new account. A firehose outage must not fail

@@ -16,7 +16,8 @@ public final class AuthStore: Sendable {
 
     // MARK: Accounts
 
-    /// Records a new account, consuming `inviteCode` when given, in one transaction.
+    /// Records a new account, consuming `inviteCode` when given, and ends its pending
+    /// creation, in one transaction.
     public func createAccount(did: String, handle: String, email: String?, passwordScrypt: String,
                               inviteCode: String?) async throws {
         try await pool.write { db in
@@ -29,6 +30,7 @@ public final class AuthStore: Sendable {
             if let inviteCode { try AuthStore.useInvite(inviteCode, by: did, db: db) }
             try db.execute(sql: "INSERT INTO account (did, handle, email, passwordScrypt, createdAt) VALUES (?, ?, ?, ?, ?)",
                            arguments: [did, handle, email, passwordScrypt, AuthStore.now()])
+            try db.execute(sql: "DELETE FROM pending_account WHERE handle = ?", arguments: [handle])
         }
     }
 

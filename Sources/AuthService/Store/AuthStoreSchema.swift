@@ -27,6 +27,14 @@ enum AuthStoreSchema {
                     PRIMARY KEY (purpose, did));
                 """)
         }
+        m.registerMigration("v2-pending-account") { db in
+            // An account being created: it holds its handle, and says how far creation got, so
+            // a crash half-way can be undone at the next start (or the next try of the handle).
+            try db.execute(sql: """
+                CREATE TABLE pending_account (
+                    handle TEXT PRIMARY KEY, did TEXT, signingKey TEXT, step TEXT NOT NULL, startedAt TEXT NOT NULL);
+                """)
+        }
         return m
     }
 }

@@ -18,6 +18,10 @@ public struct RateLimit: Sendable, Equatable {
     /// Logins, per identifier (handle, email or DID as given).
     public static let createSession = RateLimit("create-session", 30, per: 5 * minute)
     public static let createSessionDaily = RateLimit("create-session-day", 300, per: day)
+    /// Logins, per client IP, with the same figures: guessing across many identifiers from
+    /// one address is held back too (a counter of its own, so the two never add up).
+    public static let createSessionPerIP = RateLimit("create-session-ip", 30, per: 5 * minute)
+    public static let createSessionPerIPDaily = RateLimit("create-session-ip-day", 300, per: day)
     /// Sign-ups, per client IP.
     public static let createAccount = RateLimit("create-account", 100, per: 5 * minute)
     /// Repo writes, per account, in points (`RepoWritePoints`).
@@ -31,6 +35,7 @@ public struct RateLimit: Sendable, Equatable {
     /// Limits keyed by client IP that the dispatcher applies by NSID before the handler runs.
     static let perIPByMethod: [String: [RateLimit]] = [
         "com.atproto.server.createAccount": [.createAccount],
+        "com.atproto.server.createSession": [.createSessionPerIP, .createSessionPerIPDaily],
         "com.atproto.repo.uploadBlob": [.uploadBlob],
     ]
 }

@@ -62,6 +62,8 @@ public struct PDSConfig: Sendable {
     public var termsOfServiceURL: URL?
     public var emailSMTPURL: String?
     public var emailFromAddress: String?
+    /// PEM certificates to trust for the SMTP server besides the system's (`PDS_EMAIL_SMTP_CA_FILE`).
+    public var emailSMTPCAFile: String?
 
     // Rate limits.
     /// Whether the reference PDS's rate limits apply (`PDS_RATE_LIMITS_ENABLED`, default true).
@@ -172,6 +174,7 @@ public struct PDSConfig: Sendable {
         termsOfServiceURL = try env.url("PDS_TERMS_OF_SERVICE_URL")
         emailSMTPURL = env.string("PDS_EMAIL_SMTP_URL")
         emailFromAddress = env.string("PDS_EMAIL_FROM_ADDRESS")
+        emailSMTPCAFile = env.string("PDS_EMAIL_SMTP_CA_FILE")
 
         rateLimitsEnabled = try env.bool("PDS_RATE_LIMITS_ENABLED") ?? true
         rateLimitBypassKey = env.string("PDS_RATE_LIMIT_BYPASS_KEY")
