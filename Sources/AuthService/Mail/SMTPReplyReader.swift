@@ -44,8 +44,10 @@ final class SMTPReplyReader: ChannelInboundHandler, RemovableChannelHandler {
         buffer.writeBuffer(&incoming)
         while let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
             let length = buffer.readableBytesView.distance(from: buffer.readableBytesView.startIndex, to: newline) + 1
-            guard let raw = buffer.readString(length: length) else { break }
-            parse(String(raw.dropLast(raw.hasSuffix("\r\n") ? 2 : 1)))
+            guard var raw = buffer.readBytes(length: length) else { break }
+            // Bytes, not a String: "\r\n" is one Character, so character counts would cut text.
+            while let last = raw.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { raw.removeLast() }
+            parse(String(decoding: raw, as: UTF8.self))
             if failure != nil { return }
         }
         buffer.discardReadBytes()
