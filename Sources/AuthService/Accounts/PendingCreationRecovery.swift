@@ -10,7 +10,6 @@ final class InFlightHandles: Sendable {
     /// False if the handle is already being created here.
     func insert(_ handle: String) -> Bool { handles.withLock { $0.insert(handle).inserted } }
     func remove(_ handle: String) { _ = handles.withLock { $0.remove(handle) } }
-    func contains(_ handle: String) -> Bool { handles.withLock { $0.contains(handle) } }
 }
 
 extension AccountCreation {
@@ -52,7 +51,11 @@ extension AccountCreation {
     /// (RepoService or the directory not up) stays, and is undone when its handle is tried again.
     func recoverPending(logger: Logger = Logger(label: "pdswift.auth.accounts")) async {
         guard let pending = try? await store.pendingAccounts() else { return }
-        for p in pending where !inFlight.contains(p.handle) {
+        for p in pending {
+            // Held like a creation while undone, so a createAccount of the same handle cannot
+            // claim it in between and lose its fresh row to this undo.
+            guard inFlight.insert(p.handle) else { continue }
+            defer { inFlight.remove(p.handle) }
             do {
                 try await undo(p)
                 logger.notice("undid an unfinished account creation", metadata: ["handle": "\(p.handle)", "step": "\(p.step.rawValue)"])
