@@ -2,9 +2,7 @@ import Foundation
 
 /// A real SMTP server for mail tests: `Tests/Interop/smtp_sink.py` (aiosmtpd) on a free
 /// loopback port, recording every accepted message. `stop()` (or deinit) ends it.
-public final class SMTPSink: @unchecked Sendable {
-    // @unchecked: the properties are set once in init; `stop` is idempotent and only
-    // signals the child process.
+public final class SMTPSink {
     public let port: Int
     /// The CA certificate the server's TLS certificate chains to (with `tls`), for the client to trust.
     public let caFile: String?
