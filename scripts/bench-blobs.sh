@@ -25,7 +25,7 @@ DATA="$(mktemp -d /tmp/pds-bench-blobs-XXXXXX)"
 MOTO_PID=""
 if [ "${STORE:-disk}" = "s3" ]; then
   MOTO="${PDSWIFT_MOTO_SERVER:-$PWD/.venv/bin/moto_server}"
-  S3_PORT=$((PORT + 1))
+  S3_PORT=$((PORT + 2))   # PORT + 1 is the dev PLC directory
   "$MOTO" -H 127.0.0.1 -p "$S3_PORT" > "$DATA/moto.log" 2>&1 &
   MOTO_PID=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$S3_PORT/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done

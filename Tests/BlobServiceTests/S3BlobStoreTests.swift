@@ -1,4 +1,5 @@
 import Foundation
+import IPC
 import IPLD
 import TestSupport
 import Testing
@@ -108,6 +109,47 @@ struct S3BlobStoreTests {
                 #expect(e.status == 403 && e.code == "SignatureDoesNotMatch", "\(e)")
             }
             await #expect(throws: S3Error.self) { _ = try await bad.size(of: cid) }
+        }
+    }
+}
+
+/// Downloads from S3 through the IPC implementation: consecutive 1 MiB `readBlob` calls
+/// continue one open GET instead of making one request each.
+@Suite(.serialized, .enabled(if: MotoServer.shouldRun, Comment(rawValue: MotoServer.skipReason)))
+struct S3ReadAheadTests {
+    @Test func consecutivePiecesShareOneDownloadAndMatchTheBlob() async throws {
+        try await MotoServer.with { moto in
+            let dir = try TempDirectory()
+            defer { dir.cleanup() }
+            let config = BlobServiceConfig(storage: .s3(moto.config()), databasePath: dir.path + "/blobs.sqlite",
+                                           stagingDirectory: dir.path + "/staging")
+            let impl = BlobServiceImplementation(service: try BlobService(config: config))
+            let size = 3 * BlobTypes.maxChunkBytes + 12_345
+            let body = GeneratedBytes(size: size, chunkSize: 100_000, seed: 42)
+            var expected = [UInt8]()
+            for try await chunk in body { expected += chunk }
+            let ref = try await impl.service.upload(did: alice, declaredMimeType: nil, chunks: body)
+
+            var got = [UInt8]()
+            var offset = 0
+            while offset < size {
+                let length = min(BlobTypes.maxChunkBytes, size - offset)
+                let piece = try await impl.readBlob(.init(did: alice, cid: ref.ref.string, offset: Int64(offset), length: length)).data
+                #expect(piece.count == length)
+                got += piece
+                offset += piece.count
+                // One download stays open between pieces, and is closed at the end of the blob.
+                #expect(impl.readAhead.count == (offset < size ? 1 : 0))
+            }
+            #expect(got == expected)
+
+            // A read that continues nothing (a range request mid-blob) opens its own download,
+            // and an abandoned one is reaped.
+            let middle = try await impl.readBlob(.init(did: alice, cid: ref.ref.string, offset: 1_000_000, length: 1000)).data
+            #expect(Array(middle) == Array(expected[1_000_000..<1_001_000]))
+            #expect(impl.readAhead.count == 1)
+            #expect(impl.readAhead.reap(now: .now + .seconds(60)) == 1)
+            #expect(impl.readAhead.count == 0)
         }
     }
 }

@@ -5,6 +5,8 @@ public struct BlobResponseHeaders: Sendable, Equatable {
     public let status: Int
     /// Header names and values, in order.
     public let fields: [(String, String)]
+    /// The whole blob's size (whatever part is answered).
+    public let size: Int64
 
     /// The cache policy: blobs are immutable under their CID, but a takedown must reach
     /// caches eventually, so a day rather than a year.
@@ -25,6 +27,7 @@ public struct BlobResponseHeaders: Sendable, Equatable {
         if let range { f.append(("Content-Range", range.contentRange(size: size))) }
         status = range == nil ? 200 : 206
         fields = f
+        self.size = size
     }
 
     /// The value of a header (case-insensitive name).

@@ -27,6 +27,14 @@ public protocol BlobStore: Sendable {
 
     /// Deletes `cid`; deleting a missing blob is not an error.
     func delete(_ cid: CID) async throws
+
+    /// Whether each `read` is a network request (S3), so a download should keep one open
+    /// rather than read piece by piece (see `ReadAheadStreams`).
+    var readsAreRequests: Bool { get }
+}
+
+extension BlobStore {
+    public var readsAreRequests: Bool { false }
 }
 
 extension BlobStore {

@@ -8,6 +8,8 @@ public struct BlobServiceImplementation: BlobServiceAPI {
     let identity = ProcessIdentity(service: .blob, version: PDSConfig.softwareVersion)
     public let service: BlobService
     let uploads: UploadSessions
+    /// Downloads from S3 kept open between `readBlob` calls.
+    let readAhead = ReadAheadStreams()
 
     /// Serves `service`; an upload no call touches for `abandonAfter` is aborted by `reapUploads`.
     public init(service: BlobService, abandonAfter: Duration = .seconds(60)) {
@@ -19,11 +21,19 @@ public struct BlobServiceImplementation: BlobServiceAPI {
     public var uploadsInProgress: Int { uploads.count }
 
     /// Aborts abandoned uploads every `interval` until the task is cancelled.
-    public func reapUploads(every interval: Duration) async { await uploads.reapPeriodically(every: interval) }
+    public func reapUploads(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            await reapUploads()
+        }
+    }
 
     /// Aborts abandoned uploads now; returns how many.
     @discardableResult
-    public func reapUploads(now: ContinuousClock.Instant = .now) async -> Int { await uploads.reap(now: now) }
+    public func reapUploads(now: ContinuousClock.Instant = .now) async -> Int {
+        readAhead.reap(now: now)
+        return await uploads.reap(now: now)
+    }
 
     public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping(request, databases: [service.config.databasePath]) }
 
@@ -81,6 +91,15 @@ public struct BlobServiceImplementation: BlobServiceAPI {
             let cid = try BlobService.parseCID(r.cid)
             let length = min(max(r.length, 0), BlobTypes.maxChunkBytes)
             guard length > 0, r.offset >= 0 else { return BlobTypes.BlobBytes(data: Data()) }
+            let service = self.service
+            if service.store.readsAreRequests {
+                // One GET per download, continued across calls, rather than one per piece.
+                let data = try await readAhead.read(did: r.did, cid: r.cid, offset: r.offset, length: length) { offset in
+                    let download = try await service.read(did: r.did, cid: cid, range: .from(offset, through: nil))
+                    return (download.body, download.headers.size)
+                }
+                return BlobTypes.BlobBytes(data: data)
+            }
             let download = try await service.read(did: r.did, cid: cid, range: .from(r.offset, through: r.offset + Int64(length) - 1))
             var data = Data(capacity: length)
             for try await chunk in download.body { data.append(contentsOf: chunk) }

@@ -104,14 +104,6 @@ final class UploadSessions: Sendable {
         return idle.count
     }
 
-    /// Reaps every `interval` until cancelled.
-    func reapPeriodically(every interval: Duration) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            await reap()
-        }
-    }
-
     private static func abort(_ session: Session) async {
         session.channel.fail(BlobError.invalidRequest("upload aborted"))
         session.task.cancel()
