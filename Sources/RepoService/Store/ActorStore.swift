@@ -16,12 +16,17 @@ import Syntax
 public final class ActorStore: Sendable {
     public let did: String
     let pool: DatabasePool
-    /// Decoded MST nodes of this repo. Only touched inside the write transaction.
-    private let nodeCache = MSTNodeCache(capacity: 20_000)
+    /// Decoded MST nodes, by CID. Shared by every open store of the pool (a node is the same
+    /// whatever repo holds it), so its capacity bounds the memory of all of them together:
+    /// one cache per store kept every superseded node of hundreds of open repos (2.2 GB of
+    /// RepoService with 1,000 accounts x 1,000 records).
+    private let nodeCache: MSTNodeCache
 
     /// Opens (creating tables if needed) the store at `path`.
-    public init(did: String, path: String, options: SQLiteOptions = SQLiteOptions()) throws {
+    public init(did: String, path: String, options: SQLiteOptions = SQLiteOptions(),
+                nodeCache: MSTNodeCache = MSTNodeCache(capacity: 20_000)) throws {
         self.did = did
+        self.nodeCache = nodeCache
         pool = try DatabasePool(path: path, configuration: options.configuration)
         try ActorStoreSchema.migrator.migrate(pool)
     }
