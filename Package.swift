@@ -87,7 +87,7 @@ let package = Package(
                                                         .product(name: "GRDB", package: "GRDB.swift"),
                                                         .product(name: "Logging", package: "swift-log")],
                 path: "Sources/FirehoseService"),
-        .target(name: "BlobService", dependencies: ["IPLD", "Syntax", "IPC", "Config",
+        .target(name: "BlobService", dependencies: ["IPLD", "Syntax", "IPC", "Config", "Storage",
                                                     .product(name: "Logging", package: "swift-log"),
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift"),
@@ -104,7 +104,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Sources/AuthService"),
-        .target(name: "BackupService", dependencies: ["Storage", "IPC", "Config", .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "BackupService", dependencies: ["Storage", "IPC", "IPLD", "Config", .product(name: "GRDB", package: "GRDB.swift"),
                                                       .product(name: "Logging", package: "swift-log")],
                 path: "Sources/BackupService"),
 
@@ -130,7 +130,7 @@ let package = Package(
             "RepoService", "PLCDirectory", .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "EventStream", "IPLD", "TestSupport"]),
-        .testTarget(name: "BackupServiceTests", dependencies: ["BackupService", "Storage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BackupServiceTests", dependencies: ["BackupService", "Storage", "BlobService", "IPLD", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EventStreamTests", dependencies: ["EventStream", "IPLD", "TestSupport"]),
         .testTarget(name: "PLCDirectoryTests", dependencies: [

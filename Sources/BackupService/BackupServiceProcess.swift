@@ -33,7 +33,7 @@ public enum BackupServiceProcess {
             let history = try BackupHistory(path: config.dataDirectory + "/backup.sqlite",
                                             options: SQLiteOptions(disableWALAutoCheckpoint: config.sqliteDisableWALAutoCheckpoint))
             var services = [(name: String, client: SnapshotClient)]()
-            for (name, endpoint) in [("auth", config.ipc.auth), ("repo", config.ipc.repo), ("firehose", config.ipc.firehose)] {
+            for (name, endpoint) in [("auth", config.ipc.auth), ("repo", config.ipc.repo), ("firehose", config.ipc.firehose), ("blob", config.ipc.blob)] {
                 services.append((name, SnapshotClient(caller: try await RPCClient(endpoint: endpoint, defaultTimeout: config.ipcTimeout))))
             }
             coordinator = BackupCoordinator(target: LocalBackupTarget(root: URL(fileURLWithPath: config.backupDirectory)), services: services,
