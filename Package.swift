@@ -130,7 +130,7 @@ let package = Package(
             "RepoService", "PLCDirectory", .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "EventStream", "IPLD", "TestSupport"]),
-        .testTarget(name: "BackupServiceTests", dependencies: ["BackupService", "Storage", "BlobService", "IPLD", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BackupServiceTests", dependencies: ["BackupService", "Storage", "BlobService", "IPLD", "Config", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EventStreamTests", dependencies: ["EventStream", "IPLD", "TestSupport"]),
         .testTarget(name: "PLCDirectoryTests", dependencies: [

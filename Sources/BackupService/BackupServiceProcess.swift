@@ -45,20 +45,23 @@ public enum BackupServiceProcess {
         } catch {
             throw IPCError.remote(name: "InternalServerError", message: "BackupService cannot start: \(error)")
         }
-        schedule(every: config.backupInterval, logger: logger, "backup") { _ = try await coordinator.backup() }
-        schedule(every: config.backupDrillInterval, logger: logger, "restore drill") {
+        schedule(config.backupSchedule, logger: logger, "backup") { _ = try await coordinator.backup() }
+        schedule(config.backupDrillSchedule, logger: logger, "restore drill") {
             let result = try await coordinator.drill()
             if !result.passed { logger.error("restore drill of \(result.backupID) FAILED: \(result.problems.joined(separator: "; "))") }
         }
         return try await ServiceHost.serve(.backup, at: config.ipc.backup, handlers: BackupServiceImplementation(coordinator: coordinator).rpcHandlers())
     }
 
-    /// Runs `job` every `interval` seconds (the first run one interval after start).
-    static func schedule(every interval: Int?, logger: Logger, _ what: String, _ job: @escaping @Sendable () async throws -> Void) {
-        guard let interval else { return }
+    /// Runs `job` at each time `schedule` names (an interval counts from the end of the
+    /// previous run; the first run is one interval after start).
+    static func schedule(_ schedule: Schedule?, logger: Logger, _ what: String, _ job: @escaping @Sendable () async throws -> Void) {
+        guard let schedule else { return }
+        logger.info("scheduled \(what): \(schedule)")
         Task.detached {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(interval))
+                guard let next = schedule.next(after: Date()) else { return }
+                try? await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow)))
                 do { try await job() } catch { logger.error("scheduled \(what) failed: \(error)") }
             }
         }

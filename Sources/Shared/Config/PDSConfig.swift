@@ -42,10 +42,10 @@ public struct PDSConfig: Sendable {
     public var firehoseSubscriberQueue: Int
     /// Where BackupService writes backups (`PDS_BACKUP_DIR`).
     public var backupDirectory: String
-    /// Seconds between scheduled backups; nil when scheduling is off (`PDS_BACKUP_SCHEDULE`).
-    public var backupInterval: Int?
-    /// Seconds between scheduled restore drills (`PDS_BACKUP_DRILL_SCHEDULE`).
-    public var backupDrillInterval: Int?
+    /// When scheduled backups run: an interval or a cron expression; nil when off (`PDS_BACKUP_SCHEDULE`).
+    public var backupSchedule: Schedule?
+    /// When scheduled restore drills run, likewise (`PDS_BACKUP_DRILL_SCHEDULE`).
+    public var backupDrillSchedule: Schedule?
     /// Daily and weekly backups kept (`PDS_BACKUP_KEEP_DAILY`, `PDS_BACKUP_KEEP_WEEKLY`).
     public var backupKeepDaily: Int
     public var backupKeepWeekly: Int
@@ -154,8 +154,8 @@ public struct PDSConfig: Sendable {
         firehoseRetentionHours = try env.int("PDS_FIREHOSE_RETENTION_HOURS", in: 1...87_600, expected: "hours 1-87600") ?? 72
         firehoseSubscriberQueue = try env.int("PDS_FIREHOSE_SUBSCRIBER_QUEUE", in: 1...1_000_000, expected: "an event count") ?? 1000
         backupDirectory = Self.absolute(env.string("PDS_BACKUP_DIR") ?? dataDirectory + "/backups")
-        backupInterval = try Self.interval(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
-        backupDrillInterval = try Self.interval(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
+        backupSchedule = try Self.schedule(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
+        backupDrillSchedule = try Self.schedule(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
         backupKeepDaily = try env.int("PDS_BACKUP_KEEP_DAILY", in: 1...3650, expected: "a count 1-3650") ?? 7
         backupKeepWeekly = try env.int("PDS_BACKUP_KEEP_WEEKLY", in: 0...520, expected: "a count 0-520") ?? 4
         backupMaxAgeHours = try env.int("PDS_BACKUP_MAX_AGE_HOURS", in: 1...87_600, expected: "hours") ?? 26
@@ -212,6 +212,19 @@ public struct PDSConfig: Sendable {
             throw ConfigError.invalid(variable: name, value: text, expected: "an interval such as 30m, 6h, 1d, or off")
         }
         return n * unit
+    }
+
+    /// An interval (see `interval`) or a 5-field cron expression in UTC (see `CronExpression`).
+    static func schedule(_ env: inout EnvironmentReader, _ name: String, default value: Int) throws(ConfigError) -> Schedule? {
+        guard let text = env.string(name), text.contains(" ") || text.hasPrefix("@") else {
+            return try interval(&env, name, default: value).map { Schedule.every(seconds: $0) }
+        }
+        do {
+            return .cron(try CronExpression(text))
+        } catch {
+            throw ConfigError.invalid(variable: name, value: text,
+                                      expected: "an interval such as 6h or 1d, off, or a cron expression such as \"0 3 * * *\" (\(error))")
+        }
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> PDSConfig {
