@@ -36,7 +36,11 @@ public enum BackupServiceProcess {
             for (name, endpoint) in [("auth", config.ipc.auth), ("repo", config.ipc.repo), ("firehose", config.ipc.firehose), ("blob", config.ipc.blob)] {
                 services.append((name, SnapshotClient(caller: try await RPCClient(endpoint: endpoint, defaultTimeout: config.ipcTimeout))))
             }
-            coordinator = BackupCoordinator(target: LocalBackupTarget(root: URL(fileURLWithPath: config.backupDirectory)), services: services,
+            let root = URL(fileURLWithPath: config.backupDirectory)
+            // With S3, PDS_BACKUP_DIR only stages; its own folder keeps it apart from a local target's pool.
+            let target: any BackupTarget = try config.backupS3.map { try S3BackupTarget(config: $0, staging: root.appendingPathComponent("s3-staging")) }
+                ?? LocalBackupTarget(root: root)
+            coordinator = BackupCoordinator(target: target, services: services,
                                             history: history, retention: BackupRetention(daily: config.backupKeepDaily, weekly: config.backupKeepWeekly),
                                             maxAge: TimeInterval(config.backupMaxAgeHours * 3600),
                                             watchedPaths: [config.dataDirectory, config.backupDirectory])

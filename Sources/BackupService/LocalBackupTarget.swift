@@ -81,18 +81,13 @@ public struct LocalBackupTarget: BackupTarget {
     }
 
     func write(_ manifest: BackupManifest) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
         try FileManager.default.createDirectory(at: folder(manifest.id), withIntermediateDirectories: true)
-        try encoder.encode(manifest).write(to: folder(manifest.id).appendingPathComponent("manifest.json"), options: .atomic)
+        try BackupManifest.encode(manifest).write(to: folder(manifest.id).appendingPathComponent("manifest.json"), options: .atomic)
     }
 
     /// The manifest of a backup.
     public func manifest(_ id: String) throws -> BackupManifest {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(BackupManifest.self, from: Data(contentsOf: folder(id).appendingPathComponent("manifest.json")))
+        try BackupManifest.decode(Data(contentsOf: folder(id).appendingPathComponent("manifest.json")))
     }
 
     /// Every backup with a manifest, oldest first.
