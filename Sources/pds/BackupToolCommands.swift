@@ -19,7 +19,7 @@ struct BackupRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let s = try await backupClient(data: data).runBackup(Empty())
-        print("backup \(s.id) complete: \(s.files) files, \(s.bytes) bytes, \(String(format: "%.2f", s.seconds)) s")
+        print("backup \(s.id) complete: \(s.files) files, \(s.bytes) bytes, \(s.blobsCopied) blobs copied, \(String(format: "%.2f", s.seconds)) s")
         if !s.deleted.isEmpty { print("removed by retention: \(s.deleted.joined(separator: ", "))") }
     }
 }
