@@ -82,6 +82,7 @@ actor BackupCoordinator {
                 let manifest = try await BackupRestore.restore(latest.id, from: target, to: scratch)
                 problems += BackupRestore.checkDatabases(manifest, in: scratch)
                 problems += BackupDrill.checkBlobs(manifest, in: scratch)
+                problems += BackupRepoCheck.check(manifest, in: scratch).problems
                 problems += BackupDrill.checkCounts(manifest)
             } catch {
                 problems.append("\(error)")

@@ -62,6 +62,7 @@ struct RestoreCommand: AsyncParsableCommand {
         let (source, id) = try BackupLocation.parse(from, environment: ProcessInfo.processInfo.environment)
         let manifest = try await BackupRestore.restore(id, from: source, to: destination)
         let problems = BackupRestore.checkDatabases(manifest, in: destination) + BackupDrill.checkBlobs(manifest, in: destination)
+            + BackupRepoCheck.check(manifest, in: destination).problems
         guard problems.isEmpty else {
             for p in problems { print("problem: \(p)") }
             throw ExitCode.failure
