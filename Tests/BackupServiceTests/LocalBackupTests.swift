@@ -59,7 +59,7 @@ import Testing
         let restored = try await BackupRestore.restore(first.id, from: LocalBackupTarget(root: d.backups), to: d.restored)
         #expect(BackupRestore.checkDatabases(restored, in: d.restored).isEmpty)
         let queue = try DatabaseQueue(path: d.restored.appendingPathComponent("auth.sqlite").path)
-        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM t") } == 100)
+        #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM t") } == 100)
         #expect(try Data(contentsOf: d.restored.appendingPathComponent("blobs/a")) == Data(repeating: 7, count: 5000))
         let keyAttrs = try FileManager.default.attributesOfItem(atPath: d.restored.appendingPathComponent("key").path)
         #expect((keyAttrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)

@@ -78,7 +78,7 @@ struct S3BackupTests {
             #expect(BackupRestore.checkDatabases(manifest, in: restoredDir).isEmpty)
             #expect(BackupDrill.checkBlobs(manifest, in: restoredDir).isEmpty)
             for cid in cids {
-                let restored = try Data(contentsOf: restoredDir.appendingPathComponent("blocks/\(cid.string.suffix(2))/\(cid.string)"))
+                let restored = try Data(contentsOf: restoredDir.appendingPathComponent("blocks/blocks/\(cid.string.suffix(2))/\(cid.string)"))
                 #expect(CID.compute(.raw, of: [UInt8](restored)) == cid)
             }
 

@@ -39,11 +39,13 @@ extension BlobService {
         var copied = 0
         if let pool, let disk = store as? DiskBlobStore {
             try FileManager.default.createDirectory(at: pool, withIntermediateDirectories: true)
-            let listed = try DatabaseQueue(path: copy.path).read { db in
+            let reader = try DatabaseQueue(path: copy.path)
+            let listed = try await reader.read { db in
                 try Row.fetchAll(db, sql: "SELECT cid, MAX(size) AS size FROM blob GROUP BY cid ORDER BY cid").map {
                     (cid: $0["cid"] as String, size: $0["size"] as Int64)
                 }
             }
+            try reader.close()
             let relativeRoot = Self.relativeStoreRoot(disk.root, databasePath: config.databasePath)
             var swept = [String]()
             for (text, size) in listed {
