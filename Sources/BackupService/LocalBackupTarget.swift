@@ -14,7 +14,12 @@ public struct LocalBackupTarget: BackupTarget {
     public var scratchDirectory: URL { root }
     public func knownBlobs() -> [String]? { nil }
     public func exists(_ id: String) -> Bool { FileManager.default.fileExists(atPath: folder(id).path) }
-    public func discardStaging(_ id: String) {}
+    /// Removes the folder of a run that failed before its manifest was written (no listing
+    /// would ever show it, so retention would never remove it).
+    public func discardStaging(_ id: String) {
+        guard !FileManager.default.fileExists(atPath: folder(id).appendingPathComponent("manifest.json").path) else { return }
+        try? FileManager.default.removeItem(at: folder(id))
+    }
 
     public func fetch(_ entry: BackupManifest.Entry, backup id: String, to destination: URL) throws {
         try FileManager.default.copyItem(at: location(of: entry, backup: id), to: destination)
