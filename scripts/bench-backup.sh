@@ -94,7 +94,7 @@ echo "full backup size on disk: $FULL_MB MB"
 load more
 T=$(seconds "$BIN" backup run --data "$DATA")
 echo "incremental backup after ~1% new data: $T s wall; $(cat "$WORK/last.out")"
-echo "backup directory grew $FULL_MB -> $(mb "$DATA/backups") MB (two backups, shared blob pool)"
+echo "backup directory: $FULL_MB -> $(mb "$DATA/backups") MB (retention keeps the newest backup of the day; the blob pool is shared)"
 
 NEWEST="$(ls "$DATA/backups/backups" | sort | tail -1)"
 T=$(seconds "$BIN" restore --from "$DATA/backups/backups/$NEWEST" --to "$WORK/restored")
