@@ -52,7 +52,8 @@ actor BackupCoordinator {
             let own = try SQLiteSnapshot.write(history.pool, to: target.stagingFiles(id).appendingPathComponent("backup.sqlite"))
             manifest.files.append(.init(path: "backup.sqlite", size: own.size, sha256: own.sha256, kind: .sqlite))
             let finished = try await target.finish(manifest)
-            let deleted = retention.toDelete(try await target.list().map { ($0.id, $0.startedAt, $0.complete) })
+            // The backup just made is never among them, whatever the clock says.
+            let deleted = retention.toDelete(try await target.list().map { ($0.id, $0.startedAt, $0.complete) }).filter { $0 != id }
             for old in deleted { try? await target.delete(old) }
             let seconds = (ContinuousClock.now - clock).seconds
             try history.recordRun(id: id, startedAt: started, seconds: seconds, complete: true, files: finished.files.count,

@@ -103,5 +103,8 @@ import Testing
         let kept = backups.count - delete.count
         #expect(kept >= 7 && kept <= 7 + 4 + 1)
         #expect(BackupRetention().toDelete([("x", start, false)]).isEmpty) // nothing complete: keep everything
+        // Backups started within one second (manifest times have whole seconds): the later id is the newer.
+        #expect(BackupRetention().toDelete([("20261126-013405", start, true), ("20261126-013405b", start, true)]) == ["20261126-013405"])
+        #expect(BackupRetention().toDelete([("20261126-013405b", start, true), ("20261126-013405", start, true)]) == ["20261126-013405"])
     }
 }
