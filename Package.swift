@@ -154,7 +154,9 @@ let package = Package(
         ]),
         // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.
         .testTarget(name: "PDSCommandTests", dependencies: ["pds"]),
-        .testTarget(name: "ProcessTests", dependencies: ["pds", "IPC", "IPLD", "Repo", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        .testTarget(name: "ProcessTests", dependencies: ["pds", "IPC", "IPLD", "Repo", "TestSupport", "BackupService",
+                                                     .product(name: "Crypto", package: "swift-crypto"),
+                                                     .product(name: "GRDB", package: "GRDB.swift"),
                                                      .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
         // Config validation, and the compose files checked against the config and the `pds` binary.
         .testTarget(name: "ConfigTests", dependencies: ["Config", "pds"]),

@@ -1,5 +1,8 @@
+import BackupService
 import Crypto
 import Foundation
+import GRDB
+import IPLD
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -152,6 +155,30 @@ import Testing
         let corrupt = try runPDS(["backup", "drill", "--data", pds.dataDirectory.path])
         #expect(corrupt.status != 0 && corrupt.output.contains(someCID), "\(corrupt.output)")
         try saved.write(to: pooled)
+
+        // The drill's repo check: a record block altered inside a valid SQLite file, or a signing
+        // key that is not the account's, is found and names the account store.
+        restored.stop()
+        // (Backup `id` is gone by now: retention keeps the newest of the day. The account store paths are the same.)
+        let manifest = try LocalBackupTarget(root: pds.dataDirectory.appendingPathComponent("backups")).manifest(newest)
+        #expect(BackupRepoCheck.check(manifest, in: restoredDir).problems.isEmpty)
+        let store = try #require(manifest.files.first { $0.kind == .sqlite && $0.path.hasPrefix("actors/") })
+        let storeURL = restoredDir.appendingPathComponent(store.path)
+        let keyURL = storeURL.deletingPathExtension().appendingPathExtension("key")
+        let savedKey = try Data(contentsOf: keyURL)
+        try Data("ES256K \(String(repeating: "17", count: 32))\n".utf8).write(to: keyURL)
+        let badKey = BackupRepoCheck.check(manifest, in: restoredDir).problems
+        #expect(badKey.contains { $0.contains(store.path) && $0.contains("signature") }, "\(badKey)")
+        try savedKey.write(to: keyURL)
+        let queue = try DatabaseQueue(path: storeURL.path)
+        try await queue.write { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT r.cid FROM record r LIMIT 1"))
+            let cid = try CID(string: row["cid"] as String)
+            try db.execute(sql: "UPDATE repo_block SET content = content || x'00' WHERE cid = ?", arguments: [Data(cid.bytes)])
+        }
+        try queue.close()
+        let altered = BackupRepoCheck.check(manifest, in: restoredDir).problems
+        #expect(altered.contains { $0.contains(store.path) && $0.contains("does not hash") }, "\(altered)")
 
         // A flipped byte in the backup's snapshot makes the drill fail and say where.
         let snapshot = backupRoot.appendingPathComponent(newest).appendingPathComponent("files/auth.sqlite")
