@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Lexicon", targets: ["Lexicon"]),
         .library(name: "IPC", targets: ["IPC"]),
         .library(name: "Config", targets: ["Config"]),
+        .library(name: "S3", targets: ["S3"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -67,6 +68,10 @@ let package = Package(
         .target(name: "IPC", dependencies: ["CZeroMQ", .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Shared/IPC"),
         .target(name: "Config", dependencies: ["ATCrypto", "Syntax"], path: "Sources/Shared/Config"),
+        // The S3 client of the blob store and the backups: SigV4, streamed bodies, multipart.
+        .target(name: "S3", dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                path: "Sources/Shared/S3"),
 
         // Services: one library each; they meet only through IPC.
         .target(name: "Gateway", dependencies: [
@@ -87,7 +92,7 @@ let package = Package(
                                                         .product(name: "GRDB", package: "GRDB.swift"),
                                                         .product(name: "Logging", package: "swift-log")],
                 path: "Sources/FirehoseService"),
-        .target(name: "BlobService", dependencies: ["IPLD", "Syntax", "IPC", "Config",
+        .target(name: "BlobService", dependencies: ["IPLD", "Syntax", "IPC", "Config", "Storage", "S3",
                                                     .product(name: "Logging", package: "swift-log"),
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift"),
@@ -104,7 +109,8 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Sources/AuthService"),
-        .target(name: "BackupService", dependencies: ["Storage", "IPC", "Config", .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "BackupService", dependencies: ["Storage", "IPC", "IPLD", "Repo", "ATCrypto", "Config", "S3",
+                                                      .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "GRDB", package: "GRDB.swift"),
                                                       .product(name: "Logging", package: "swift-log")],
                 path: "Sources/BackupService"),
 
@@ -119,7 +125,8 @@ let package = Package(
         ], path: "Sources/pds"),
 
         // Tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["S3", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                path: "Tests/TestSupport"),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax", "TestSupport"]),
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "TestSupport"]),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
@@ -130,7 +137,7 @@ let package = Package(
             "RepoService", "PLCDirectory", .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "EventStream", "IPLD", "TestSupport"]),
-        .testTarget(name: "BackupServiceTests", dependencies: ["BackupService", "Storage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BackupServiceTests", dependencies: ["BackupService", "Storage", "BlobService", "IPLD", "Config", "S3", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EventStreamTests", dependencies: ["EventStream", "IPLD", "TestSupport"]),
         .testTarget(name: "PLCDirectoryTests", dependencies: [
@@ -147,11 +154,13 @@ let package = Package(
         ]),
         // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.
         .testTarget(name: "PDSCommandTests", dependencies: ["pds"]),
-        .testTarget(name: "ProcessTests", dependencies: ["pds", "IPC", "IPLD", "Repo",
+        .testTarget(name: "ProcessTests", dependencies: ["pds", "IPC", "IPLD", "Repo", "TestSupport", "BackupService",
+                                                     .product(name: "Crypto", package: "swift-crypto"),
+                                                     .product(name: "GRDB", package: "GRDB.swift"),
                                                      .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
         // Config validation, and the compose files checked against the config and the `pds` binary.
         .testTarget(name: "ConfigTests", dependencies: ["Config", "pds"]),
-        .testTarget(name: "BlobServiceTests", dependencies: ["BlobService", "IPLD", "TestSupport",
+        .testTarget(name: "BlobServiceTests", dependencies: ["BlobService", "IPLD", "S3", "TestSupport",
                                                              .product(name: "Crypto", package: "swift-crypto"),
                                                              .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ]

@@ -6,14 +6,14 @@ import Storage
 /// the backup, writes and verifies the manifest, applies retention; and restores the newest
 /// backup into a scratch directory to prove it restores.
 actor BackupCoordinator {
-    let target: LocalBackupTarget
+    let target: any BackupTarget
     let services: [(name: String, client: SnapshotClient)]
     let history: BackupHistory
     let retention: BackupRetention
     let maxAge: TimeInterval
     let watchedPaths: [String]
 
-    init(target: LocalBackupTarget, services: [(name: String, client: SnapshotClient)], history: BackupHistory,
+    init(target: any BackupTarget, services: [(name: String, client: SnapshotClient)], history: BackupHistory,
          retention: BackupRetention, maxAge: TimeInterval, watchedPaths: [String]) {
         self.target = target
         self.services = services
@@ -27,14 +27,16 @@ actor BackupCoordinator {
         let started = Date()
         let clock = ContinuousClock.now
         var id = BackupManifest.id(for: started)
-        while FileManager.default.fileExists(atPath: target.folder(id).path) { id += "b" }
+        while try await target.exists(id) { id += "b" }
         var manifest = BackupManifest(id: id, startedAt: started)
+        var blobsCopied = 0
         do {
+            let known = try await target.knownBlobs()
             for (name, client) in services {
                 let response: SnapshotTypes.Response
                 do {
-                    response = try await client.snapshot(.init(directory: target.filesDirectory(id).path,
-                                                               blobPool: target.poolDirectory.path))
+                    response = try await client.snapshot(.init(directory: target.stagingFiles(id).path,
+                                                               blobPool: target.stagingPool.path, knownBlobs: known))
                 } catch {
                     throw BackupError("\(name) could not snapshot: \(error)")
                 }
@@ -42,17 +44,24 @@ actor BackupCoordinator {
                     manifest.files.append(.init(path: f.path, size: f.size, sha256: f.sha256,
                                                 kind: BackupManifest.Kind(rawValue: f.kind) ?? .other, pooled: f.pooled))
                 }
-                manifest.counts.merge(response.counts) { $0 + $1 }
+                var counts = response.counts
+                blobsCopied += counts.removeValue(forKey: "blobsCopied") ?? 0
+                manifest.counts.merge(counts) { $0 + $1 }
             }
-            let finished = try target.finish(manifest)
-            let deleted = retention.toDelete(try target.list().map { ($0.id, $0.startedAt, $0.complete) })
-            for old in deleted { try? target.delete(old) }
-            let seconds = Double((ContinuousClock.now - clock).components.seconds) + Double((ContinuousClock.now - clock).components.attoseconds) / 1e18
+            // backup.sqlite itself: the history of runs and drills.
+            let own = try SQLiteSnapshot.write(history.pool, to: target.stagingFiles(id).appendingPathComponent("backup.sqlite"))
+            manifest.files.append(.init(path: "backup.sqlite", size: own.size, sha256: own.sha256, kind: .sqlite))
+            let finished = try await target.finish(manifest)
+            // The backup just made is never among them, whatever the clock says.
+            let deleted = retention.toDelete(try await target.list().map { ($0.id, $0.startedAt, $0.complete) }).filter { $0 != id }
+            for old in deleted { try? await target.delete(old) }
+            let seconds = (ContinuousClock.now - clock).seconds
             try history.recordRun(id: id, startedAt: started, seconds: seconds, complete: true, files: finished.files.count,
                                   bytes: finished.totalSize, error: nil)
             return BackupTypes.Summary(id: id, files: finished.files.count, bytes: finished.totalSize,
-                                       blobsCopied: finished.files.filter { $0.kind == .blob }.count, seconds: seconds, deleted: deleted)
+                                       blobsCopied: blobsCopied, seconds: seconds, deleted: deleted)
         } catch {
+            await target.discardStaging(id)
             try? history.recordRun(id: id, startedAt: started, seconds: 0, complete: false, files: manifest.files.count, bytes: 0,
                                    error: "\(error)")
             throw error
@@ -60,34 +69,33 @@ actor BackupCoordinator {
     }
 
     /// Restores the newest complete backup into a scratch directory and checks it.
-    func drill() throws -> BackupTypes.DrillResult {
+    func drill() async throws -> BackupTypes.DrillResult {
         let started = ContinuousClock.now
-        guard let latest = try target.list().last(where: \.complete) else {
+        guard let latest = try await target.list().last(where: \.complete) else {
             throw BackupError("no complete backup to drill")
         }
-        let scratch = target.root.appendingPathComponent("drill-\(latest.id)")
+        let scratch = target.scratchDirectory.appendingPathComponent("drill-\(latest.id)")
         try? FileManager.default.removeItem(at: scratch)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        var problems = try target.verify(latest)
+        var problems = try await target.verify(latest)
         if problems.isEmpty {
             do {
-                let manifest = try BackupRestore.restore(latest.id, from: target, to: scratch)
+                let manifest = try await BackupRestore.restore(latest.id, from: target, to: scratch)
                 problems += BackupRestore.checkDatabases(manifest, in: scratch)
-                let actorStores = manifest.files.filter { $0.kind == .sqlite && $0.path.hasPrefix("actors/") }.count
-                if let repos = manifest.counts["repos"], repos != actorStores {
-                    problems.append("backup holds \(actorStores) account stores but \(repos) accounts had repos")
-                }
+                problems += BackupDrill.checkBlobs(manifest, in: scratch)
+                problems += BackupRepoCheck.check(manifest, in: scratch).problems
+                problems += BackupDrill.checkCounts(manifest)
             } catch {
                 problems.append("\(error)")
             }
         }
         try history.recordDrill(backupID: latest.id, at: Date(), passed: problems.isEmpty, problems: problems)
-        let seconds = Double((ContinuousClock.now - started).components.seconds)
-        return BackupTypes.DrillResult(backupID: latest.id, passed: problems.isEmpty, problems: problems, seconds: seconds)
+        return BackupTypes.DrillResult(backupID: latest.id, passed: problems.isEmpty, problems: problems,
+                                       seconds: (ContinuousClock.now - started).seconds)
     }
 
-    func status() throws -> BackupTypes.Status {
-        let all = try target.list()
+    func status() async throws -> BackupTypes.Status {
+        let all = try await target.list()
         let last = all.last(where: \.complete)
         let drill = try history.lastDrill()
         var warnings = [String]()
@@ -116,4 +124,9 @@ enum DiskUsage {
         guard statvfs(path, &stats) == 0, stats.f_blocks > 0 else { return nil }
         return 1 - Double(stats.f_bavail) / Double(stats.f_blocks)
     }
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

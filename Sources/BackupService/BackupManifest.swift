@@ -56,6 +56,21 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         return f.string(from: date)
     }
 
+    /// The manifest as stored: pretty-printed JSON, sorted keys, ISO 8601 dates.
+    public static func encode(_ manifest: BackupManifest) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(manifest)
+    }
+
+    /// Reads a stored manifest.
+    public static func decode(_ data: Data) throws -> BackupManifest {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(BackupManifest.self, from: data)
+    }
+
     /// Total bytes of the files.
     public var totalSize: Int64 { files.reduce(0) { $0 + $1.size } }
 }

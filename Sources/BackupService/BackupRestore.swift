@@ -5,19 +5,22 @@ import Storage
 /// Rebuilds a data directory from a backup: every file back at its path, each checked
 /// against the manifest as it is written.
 public enum BackupRestore {
-    /// Restores backup `id` from `target` into `dataDirectory` (which must be empty or absent).
-    public static func restore(_ id: String, from target: LocalBackupTarget, to dataDirectory: URL) throws -> BackupManifest {
-        let manifest = try target.manifest(id)
+    /// Restores backup `id` from `source` into `dataDirectory` (which must be empty or absent).
+    public static func restore(_ id: String, from source: any BackupSource, to dataDirectory: URL) async throws -> BackupManifest {
+        let manifest = try await source.manifest(id)
         guard manifest.complete else { throw BackupError("backup \(id) is not complete") }
         let fm = FileManager.default
         if let existing = try? fm.contentsOfDirectory(atPath: dataDirectory.path), !existing.isEmpty {
             throw BackupError("\(dataDirectory.path) is not empty; restore into a fresh directory")
         }
         for entry in manifest.files {
-            let source = target.location(of: entry, backup: id)
             let dest = dataDirectory.appendingPathComponent(entry.path)
             try fm.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: source, to: dest)
+            do {
+                try await source.fetch(entry, backup: id, to: dest)
+            } catch {
+                throw BackupError("\(entry.path) cannot be read from backup \(id): \(error)")
+            }
             let d = try SQLiteSnapshot.describe(dest)
             guard d.sha256 == entry.sha256, d.size == entry.size else { throw BackupError("\(entry.path) is corrupt in backup \(id)") }
             if entry.kind == .key { try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dest.path) }

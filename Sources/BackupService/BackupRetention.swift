@@ -17,7 +17,9 @@ public struct BackupRetention: Sendable, Equatable {
     public func toDelete(_ backups: [(id: String, startedAt: Date, complete: Bool)]) -> [String] {
         var calendar = Calendar(identifier: .iso8601)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let complete = backups.filter(\.complete).sorted { $0.startedAt > $1.startedAt }
+        // Ids break ties: manifests keep start times to the second, and ids of backups started in
+        // the same second sort in start order (`…-120000`, `…-120000b`).
+        let complete = backups.filter(\.complete).sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }
         guard let newest = complete.first else { return [] }
         var keep: Set<String> = [newest.id]
         var days = Set<DateComponents>(), weeks = Set<DateComponents>()

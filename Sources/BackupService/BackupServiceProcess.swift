@@ -33,10 +33,14 @@ public enum BackupServiceProcess {
             let history = try BackupHistory(path: config.dataDirectory + "/backup.sqlite",
                                             options: SQLiteOptions(disableWALAutoCheckpoint: config.sqliteDisableWALAutoCheckpoint))
             var services = [(name: String, client: SnapshotClient)]()
-            for (name, endpoint) in [("auth", config.ipc.auth), ("repo", config.ipc.repo), ("firehose", config.ipc.firehose)] {
+            for (name, endpoint) in [("auth", config.ipc.auth), ("repo", config.ipc.repo), ("firehose", config.ipc.firehose), ("blob", config.ipc.blob)] {
                 services.append((name, SnapshotClient(caller: try await RPCClient(endpoint: endpoint, defaultTimeout: config.ipcTimeout))))
             }
-            coordinator = BackupCoordinator(target: LocalBackupTarget(root: URL(fileURLWithPath: config.backupDirectory)), services: services,
+            let root = URL(fileURLWithPath: config.backupDirectory)
+            // With S3, PDS_BACKUP_DIR only stages; its own folder keeps it apart from a local target's pool.
+            let target: any BackupTarget = try config.backupS3.map { try S3BackupTarget(config: $0, staging: root.appendingPathComponent("s3-staging")) }
+                ?? LocalBackupTarget(root: root)
+            coordinator = BackupCoordinator(target: target, services: services,
                                             history: history, retention: BackupRetention(daily: config.backupKeepDaily, weekly: config.backupKeepWeekly),
                                             maxAge: TimeInterval(config.backupMaxAgeHours * 3600),
                                             watchedPaths: [config.dataDirectory, config.backupDirectory])
@@ -45,20 +49,23 @@ public enum BackupServiceProcess {
         } catch {
             throw IPCError.remote(name: "InternalServerError", message: "BackupService cannot start: \(error)")
         }
-        schedule(every: config.backupInterval, logger: logger, "backup") { _ = try await coordinator.backup() }
-        schedule(every: config.backupDrillInterval, logger: logger, "restore drill") {
+        schedule(config.backupSchedule, logger: logger, "backup") { _ = try await coordinator.backup() }
+        schedule(config.backupDrillSchedule, logger: logger, "restore drill") {
             let result = try await coordinator.drill()
             if !result.passed { logger.error("restore drill of \(result.backupID) FAILED: \(result.problems.joined(separator: "; "))") }
         }
         return try await ServiceHost.serve(.backup, at: config.ipc.backup, handlers: BackupServiceImplementation(coordinator: coordinator).rpcHandlers())
     }
 
-    /// Runs `job` every `interval` seconds (the first run one interval after start).
-    static func schedule(every interval: Int?, logger: Logger, _ what: String, _ job: @escaping @Sendable () async throws -> Void) {
-        guard let interval else { return }
+    /// Runs `job` at each time `schedule` names (an interval counts from the end of the
+    /// previous run; the first run is one interval after start).
+    static func schedule(_ schedule: Schedule?, logger: Logger, _ what: String, _ job: @escaping @Sendable () async throws -> Void) {
+        guard let schedule else { return }
+        logger.info("scheduled \(what): \(schedule)")
         Task.detached {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(interval))
+                guard let next = schedule.next(after: Date()) else { return }
+                try? await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow)))
                 do { try await job() } catch { logger.error("scheduled \(what) failed: \(error)") }
             }
         }

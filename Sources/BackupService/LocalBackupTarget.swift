@@ -4,10 +4,26 @@ import Storage
 /// Backups in a local directory (`PDS_BACKUP_DIR`):
 /// `backups/<id>/manifest.json`, `backups/<id>/files/<path>` for databases and keys, and a
 /// content-addressed `blobs/<sha256>` pool shared by all backups, so each blob is copied once.
-public struct LocalBackupTarget: Sendable {
+public struct LocalBackupTarget: BackupTarget {
     public let root: URL
 
     public init(root: URL) { self.root = root }
+
+    public func stagingFiles(_ id: String) -> URL { filesDirectory(id) }
+    public var stagingPool: URL { poolDirectory }
+    public var scratchDirectory: URL { root }
+    public func knownBlobs() -> [String]? { nil }
+    public func exists(_ id: String) -> Bool { FileManager.default.fileExists(atPath: folder(id).path) }
+    /// Removes the folder of a run that failed before its manifest was written (no listing
+    /// would ever show it, so retention would never remove it).
+    public func discardStaging(_ id: String) {
+        guard !FileManager.default.fileExists(atPath: folder(id).appendingPathComponent("manifest.json").path) else { return }
+        try? FileManager.default.removeItem(at: folder(id))
+    }
+
+    public func fetch(_ entry: BackupManifest.Entry, backup id: String, to destination: URL) throws {
+        try FileManager.default.copyItem(at: location(of: entry, backup: id), to: destination)
+    }
 
     var backupsDirectory: URL { root.appendingPathComponent("backups") }
     var poolDirectory: URL { root.appendingPathComponent("blobs") }
@@ -56,25 +72,27 @@ public struct LocalBackupTarget: Sendable {
         m.completedAt = Date()
         try write(m)
         let problems = try verify(m)
-        guard problems.isEmpty else { throw BackupError("backup \(m.id) failed verification: \(problems.joined(separator: "; "))") }
+        guard problems.isEmpty else {
+            // A damaged pool entry would fail every later backup too: drop it so the next copies it afresh.
+            for entry in m.files where entry.pooled != nil {
+                let url = location(of: entry, backup: m.id)
+                if let d = try? SQLiteSnapshot.describe(url), d.sha256 != entry.sha256 { try? FileManager.default.removeItem(at: url) }
+            }
+            throw BackupError("backup \(m.id) failed verification: \(problems.joined(separator: "; "))")
+        }
         m.complete = true
         try write(m)
         return m
     }
 
     func write(_ manifest: BackupManifest) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
         try FileManager.default.createDirectory(at: folder(manifest.id), withIntermediateDirectories: true)
-        try encoder.encode(manifest).write(to: folder(manifest.id).appendingPathComponent("manifest.json"), options: .atomic)
+        try BackupManifest.encode(manifest).write(to: folder(manifest.id).appendingPathComponent("manifest.json"), options: .atomic)
     }
 
     /// The manifest of a backup.
     public func manifest(_ id: String) throws -> BackupManifest {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(BackupManifest.self, from: Data(contentsOf: folder(id).appendingPathComponent("manifest.json")))
+        try BackupManifest.decode(Data(contentsOf: folder(id).appendingPathComponent("manifest.json")))
     }
 
     /// Every backup with a manifest, oldest first.

@@ -1,5 +1,6 @@
 import Foundation
 import IPLD
+import S3
 import Syntax
 
 /// The BlobService: uploads, serving, references and garbage collection of blobs, over

@@ -1,4 +1,5 @@
 import Foundation
+import S3
 
 /// What the BlobService needs to know, read from the environment under the reference PDS's
 /// variable names where one exists.

@@ -25,6 +25,8 @@ public enum BlobServiceProcess {
                 logger.error("blob sweep failed: \(error)")
             }
         }
-        return try await ServiceHost.serve(.blob, at: config.ipc.blob, handlers: implementation.rpcHandlers())
+        var handlers = implementation.rpcHandlers()
+        implementation.registerSnapshot(into: &handlers)
+        return try await ServiceHost.serve(.blob, at: config.ipc.blob, handlers: handlers)
     }
 }

@@ -19,7 +19,7 @@ struct BackupRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let s = try await backupClient(data: data).runBackup(Empty())
-        print("backup \(s.id) complete: \(s.files) files, \(s.bytes) bytes, \(String(format: "%.2f", s.seconds)) s")
+        print("backup \(s.id) complete: \(s.files) files, \(s.bytes) bytes, \(s.blobsCopied) blobs copied, \(String(format: "%.2f", s.seconds)) s")
         if !s.deleted.isEmpty { print("removed by retention: \(s.deleted.joined(separator: ", "))") }
     }
 }
@@ -51,16 +51,18 @@ struct BackupStatusCommand: AsyncParsableCommand {
 }
 
 /// `pds restore --from BACKUP --to DIR`: rebuild a data directory from one backup.
-struct RestoreCommand: ParsableCommand {
+struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "restore", abstract: "Rebuild a complete data directory from a backup.")
-    @Option(name: .customLong("from"), help: "The backup's folder (PDS_BACKUP_DIR/backups/<id>).") var from: String
+    @Option(name: .customLong("from"), help: "The backup: its folder (PDS_BACKUP_DIR/backups/<id>) or s3://BUCKET/[PREFIX/]backups/<id>.")
+    var from: String
     @Option(name: .customLong("to"), help: "A new, empty data directory.") var to: String
 
-    func run() throws {
-        let folder = URL(fileURLWithPath: PDSConfigPath.absolute(from))
-        let target = LocalBackupTarget(root: folder.deletingLastPathComponent().deletingLastPathComponent())
-        let manifest = try BackupRestore.restore(folder.lastPathComponent, from: target, to: URL(fileURLWithPath: PDSConfigPath.absolute(to)))
-        let problems = BackupRestore.checkDatabases(manifest, in: URL(fileURLWithPath: PDSConfigPath.absolute(to)))
+    func run() async throws {
+        let destination = URL(fileURLWithPath: PDSConfigPath.absolute(to))
+        let (source, id) = try BackupLocation.parse(from, environment: ProcessInfo.processInfo.environment)
+        let manifest = try await BackupRestore.restore(id, from: source, to: destination)
+        let problems = BackupRestore.checkDatabases(manifest, in: destination) + BackupDrill.checkBlobs(manifest, in: destination)
+            + BackupRepoCheck.check(manifest, in: destination).problems
         guard problems.isEmpty else {
             for p in problems { print("problem: \(p)") }
             throw ExitCode.failure

@@ -47,7 +47,7 @@ import Testing
         return (try target.finish(manifest), copied)
     }
 
-    @Test func backupRestoreAndIncrementalBlobs() throws {
+    @Test func backupRestoreAndIncrementalBlobs() async throws {
         let d = try Dirs()
         let pool = try makeData(d)
         let (first, copied1) = try backup(d, pool, at: Date(timeIntervalSince1970: 1_700_000_000))
@@ -56,18 +56,18 @@ import Testing
         try Data(repeating: 1, count: 100).write(to: d.data.appendingPathComponent("blobs/c"))
         let (_, copied2) = try backup(d, pool, at: Date(timeIntervalSince1970: 1_700_086_400))
         #expect(copied2 == 1)
-        let restored = try BackupRestore.restore(first.id, from: LocalBackupTarget(root: d.backups), to: d.restored)
+        let restored = try await BackupRestore.restore(first.id, from: LocalBackupTarget(root: d.backups), to: d.restored)
         #expect(BackupRestore.checkDatabases(restored, in: d.restored).isEmpty)
         let queue = try DatabaseQueue(path: d.restored.appendingPathComponent("auth.sqlite").path)
-        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM t") } == 100)
+        #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM t") } == 100)
         #expect(try Data(contentsOf: d.restored.appendingPathComponent("blobs/a")) == Data(repeating: 7, count: 5000))
         let keyAttrs = try FileManager.default.attributesOfItem(atPath: d.restored.appendingPathComponent("key").path)
         #expect((keyAttrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         // Restoring over a non-empty directory is refused.
-        #expect(throws: BackupError.self) { try BackupRestore.restore(first.id, from: LocalBackupTarget(root: d.backups), to: d.restored) }
+        await #expect(throws: BackupError.self) { try await BackupRestore.restore(first.id, from: LocalBackupTarget(root: d.backups), to: d.restored) }
     }
 
-    @Test func corruptionIsFound() throws {
+    @Test func corruptionIsFound() async throws {
         let d = try Dirs()
         let pool = try makeData(d)
         let (m, _) = try backup(d, pool, at: Date(timeIntervalSince1970: 1_700_000_000))
@@ -81,7 +81,7 @@ import Testing
         let problems = try target.verify(m)
         #expect(problems.contains { $0.contains("auth.sqlite") })
         #expect(problems.contains { $0.contains("blobs/b") && $0.contains("missing") })
-        #expect(throws: BackupError.self) { try BackupRestore.restore(m.id, from: target, to: d.restored) }
+        await #expect(throws: BackupError.self) { try await BackupRestore.restore(m.id, from: target, to: d.restored) }
     }
 
     @Test func retentionKeepsDailyAndWeekly() {
@@ -103,5 +103,8 @@ import Testing
         let kept = backups.count - delete.count
         #expect(kept >= 7 && kept <= 7 + 4 + 1)
         #expect(BackupRetention().toDelete([("x", start, false)]).isEmpty) // nothing complete: keep everything
+        // Backups started within one second (manifest times have whole seconds): the later id is the newer.
+        #expect(BackupRetention().toDelete([("20261126-013405", start, true), ("20261126-013405b", start, true)]) == ["20261126-013405"])
+        #expect(BackupRetention().toDelete([("20261126-013405b", start, true), ("20261126-013405", start, true)]) == ["20261126-013405"])
     }
 }

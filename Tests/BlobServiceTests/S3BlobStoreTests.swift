@@ -4,6 +4,7 @@ import IPLD
 import TestSupport
 import Testing
 @testable import BlobService
+import S3
 
 /// The S3 store against a real S3-compatible server (moto). Skipped with a printed reason
 /// when moto_server is missing, unless CI=true, where that fails.

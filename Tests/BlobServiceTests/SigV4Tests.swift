@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import BlobService
+import BlobService
+@testable import S3
 
 /// SigV4 against AWS's published example, and how S3 URLs are formed.
 @Suite struct SigV4Tests {

@@ -1,4 +1,8 @@
+import BackupService
+import Crypto
 import Foundation
+import GRDB
+import IPLD
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -25,6 +29,8 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    static func sha256Hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+
     func json(_ object: [String: Any]) -> Data { try! JSONSerialization.data(withJSONObject: object) }
 
     static func authedPost(_ url: String, token: String, _ body: [String: Any]) async -> HTTPResult? {
@@ -34,6 +40,24 @@ import Testing
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.httpBody = try! JSONSerialization.data(withJSONObject: body)
         return await HTTP.send(request)
+    }
+
+    static func uploadBlob(_ base: String, token: String, _ bytes: Data) async -> String? {
+        var request = URLRequest(url: URL(string: base + "/xrpc/com.atproto.repo.uploadBlob")!)
+        request.httpMethod = "POST"
+        request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.httpBody = bytes
+        let r = await HTTP.send(request)
+        return ((r?.json?["blob"] as? [String: Any])?["ref"] as? [String: Any])?["$link"] as? String
+    }
+
+    static func blobBytes(_ seed: Int, _ size: Int) -> Data {
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
+        return Data((0..<size).map { _ in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return UInt8(truncatingIfNeeded: state)
+        })
     }
 
     @Test func backupRestoreAndDrill() async throws {
@@ -56,8 +80,19 @@ import Testing
         var acknowledged = [String]()
         for i in 0..<20 { if let uri = await post("before \(i)") { acknowledged.append(uri) } }
         #expect(acknowledged.count == 20)
-        // A writer keeps writing during the backup.
-        let writer = Task { for i in 0..<20 { _ = await post("during \(i)") } }
+        var blobs = [String: Data]()
+        for i in 0..<4 {
+            let bytes = Self.blobBytes(i, 10_000 + i * 150_000)
+            if let cid = await Self.uploadBlob(base, token: token, bytes) { blobs[cid] = bytes }
+        }
+        #expect(blobs.count == 4)
+        // A writer keeps writing (records and blobs) during the backup.
+        let writer = Task {
+            for i in 0..<20 {
+                _ = await post("during \(i)")
+                if i % 5 == 0 { _ = await Self.uploadBlob(base, token: token, Self.blobBytes(100 + i, 50_000)) }
+            }
+        }
         let run = try runPDS(["backup", "run", "--data", pds.dataDirectory.path])
         await writer.value
         #expect(run.status == 0, "\(run.output)")
@@ -93,9 +128,60 @@ import Testing
         let login = await HTTP.post(restored.baseURL + "/xrpc/com.atproto.server.createSession",
                                     body: json(["identifier": "dave.test", "password": "pw-dave-123"]))
         #expect(login?.status == 200)
+        // Every blob uploaded before the backup is served identically.
+        for (cid, bytes) in blobs {
+            let got = await HTTP.get(restored.baseURL + "/xrpc/com.atproto.sync.getBlob?did=\(did)&cid=\(cid)")
+            #expect(got?.status == 200 && got?.body == bytes, "blob \(cid) not served identically after restore")
+        }
+
+        // With no new uploads, a further backup copies no blob: all are in the pool already.
+        let catchUp = try runPDS(["backup", "run", "--data", pds.dataDirectory.path])
+        let again = try runPDS(["backup", "run", "--data", pds.dataDirectory.path])
+        #expect(again.status == 0 && again.output.contains(" 0 blobs copied"), "\(catchUp.output)\n\(again.output)")
+        let newest = try #require(try FileManager.default.contentsOfDirectory(atPath: backupRoot.path).sorted().last)
+
+        // A missing blob in the pool makes the drill fail naming the blob's file.
+        let pool = pds.dataDirectory.appendingPathComponent("backups/blobs")
+        let (someCID, someBytes) = try #require(blobs.first)
+        let pooled = pool.appendingPathComponent(Self.sha256Hex(someBytes))
+        let saved = try Data(contentsOf: pooled)
+        try FileManager.default.removeItem(at: pooled)
+        let missing = try runPDS(["backup", "drill", "--data", pds.dataDirectory.path])
+        #expect(missing.status != 0 && missing.output.contains("FAILED") && missing.output.contains(someCID), "\(missing.output)")
+        // A flipped byte in it likewise.
+        var flipped = saved
+        flipped[flipped.count / 3] ^= 0x20
+        try flipped.write(to: pooled)
+        let corrupt = try runPDS(["backup", "drill", "--data", pds.dataDirectory.path])
+        #expect(corrupt.status != 0 && corrupt.output.contains(someCID), "\(corrupt.output)")
+        try saved.write(to: pooled)
+
+        // The drill's repo check: a record block altered inside a valid SQLite file, or a signing
+        // key that is not the account's, is found and names the account store.
+        restored.stop()
+        // (Backup `id` is gone by now: retention keeps the newest of the day. The account store paths are the same.)
+        let manifest = try LocalBackupTarget(root: pds.dataDirectory.appendingPathComponent("backups")).manifest(newest)
+        #expect(BackupRepoCheck.check(manifest, in: restoredDir).problems.isEmpty)
+        let store = try #require(manifest.files.first { $0.kind == .sqlite && $0.path.hasPrefix("actors/") })
+        let storeURL = restoredDir.appendingPathComponent(store.path)
+        let keyURL = storeURL.deletingPathExtension().appendingPathExtension("key")
+        let savedKey = try Data(contentsOf: keyURL)
+        try Data("ES256K \(String(repeating: "17", count: 32))\n".utf8).write(to: keyURL)
+        let badKey = BackupRepoCheck.check(manifest, in: restoredDir).problems
+        #expect(badKey.contains { $0.contains(store.path) && $0.contains("signature") }, "\(badKey)")
+        try savedKey.write(to: keyURL)
+        let queue = try DatabaseQueue(path: storeURL.path)
+        try await queue.write { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT r.cid FROM record r LIMIT 1"))
+            let cid = try CID(string: row["cid"] as String)
+            try db.execute(sql: "UPDATE repo_block SET content = content || x'00' WHERE cid = ?", arguments: [Data(cid.bytes)])
+        }
+        try queue.close()
+        let altered = BackupRepoCheck.check(manifest, in: restoredDir).problems
+        #expect(altered.contains { $0.contains(store.path) && $0.contains("does not hash") }, "\(altered)")
 
         // A flipped byte in the backup's snapshot makes the drill fail and say where.
-        let snapshot = backupRoot.appendingPathComponent(id).appendingPathComponent("files/auth.sqlite")
+        let snapshot = backupRoot.appendingPathComponent(newest).appendingPathComponent("files/auth.sqlite")
         var bytes = try Data(contentsOf: snapshot)
         bytes[bytes.count / 2] ^= 0xff
         try bytes.write(to: snapshot)

@@ -40,12 +40,15 @@ public struct PDSConfig: Sendable {
     /// Events one `subscribeRepos` client may have queued before it is cut off with
     /// `ConsumerTooSlow` (`PDS_FIREHOSE_SUBSCRIBER_QUEUE`).
     public var firehoseSubscriberQueue: Int
-    /// Where BackupService writes backups (`PDS_BACKUP_DIR`).
+    /// Where BackupService writes backups (`PDS_BACKUP_DIR`); with an S3 target, where it
+    /// stages them before upload.
     public var backupDirectory: String
-    /// Seconds between scheduled backups; nil when scheduling is off (`PDS_BACKUP_SCHEDULE`).
-    public var backupInterval: Int?
-    /// Seconds between scheduled restore drills (`PDS_BACKUP_DRILL_SCHEDULE`).
-    public var backupDrillInterval: Int?
+    /// The S3 bucket backups go to instead of `backupDirectory`, when `PDS_BACKUP_S3_BUCKET` is set.
+    public var backupS3: S3Backup?
+    /// When scheduled backups run: an interval or a cron expression; nil when off (`PDS_BACKUP_SCHEDULE`).
+    public var backupSchedule: Schedule?
+    /// When scheduled restore drills run, likewise (`PDS_BACKUP_DRILL_SCHEDULE`).
+    public var backupDrillSchedule: Schedule?
     /// Daily and weekly backups kept (`PDS_BACKUP_KEEP_DAILY`, `PDS_BACKUP_KEEP_WEEKLY`).
     public var backupKeepDaily: Int
     public var backupKeepWeekly: Int
@@ -94,6 +97,18 @@ public struct PDSConfig: Sendable {
         public var accessKeyID: String?
         public var secretAccessKey: String?
         public var forcePathStyle: Bool
+    }
+
+    /// The S3 backup target's settings (`PDS_BACKUP_S3_*`).
+    public struct S3Backup: Sendable, Equatable {
+        public var bucket: String
+        public var region: String?
+        public var endpoint: URL?
+        public var accessKeyID: String?
+        public var secretAccessKey: String?
+        public var forcePathStyle: Bool
+        /// Key prefix under which backups are stored (`PDS_BACKUP_S3_PREFIX`), without trailing slash.
+        public var prefix: String
     }
 
     /// An upstream service reached by URL and identified by DID (the AppView, the moderation service).
@@ -154,8 +169,9 @@ public struct PDSConfig: Sendable {
         firehoseRetentionHours = try env.int("PDS_FIREHOSE_RETENTION_HOURS", in: 1...87_600, expected: "hours 1-87600") ?? 72
         firehoseSubscriberQueue = try env.int("PDS_FIREHOSE_SUBSCRIBER_QUEUE", in: 1...1_000_000, expected: "an event count") ?? 1000
         backupDirectory = Self.absolute(env.string("PDS_BACKUP_DIR") ?? dataDirectory + "/backups")
-        backupInterval = try Self.interval(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
-        backupDrillInterval = try Self.interval(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
+        backupS3 = try Self.backupS3(&env)
+        backupSchedule = try Self.schedule(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
+        backupDrillSchedule = try Self.schedule(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
         backupKeepDaily = try env.int("PDS_BACKUP_KEEP_DAILY", in: 1...3650, expected: "a count 1-3650") ?? 7
         backupKeepWeekly = try env.int("PDS_BACKUP_KEEP_WEEKLY", in: 0...520, expected: "a count 0-520") ?? 4
         backupMaxAgeHours = try env.int("PDS_BACKUP_MAX_AGE_HOURS", in: 1...87_600, expected: "hours") ?? 26
@@ -212,6 +228,34 @@ public struct PDSConfig: Sendable {
             throw ConfigError.invalid(variable: name, value: text, expected: "an interval such as 30m, 6h, 1d, or off")
         }
         return n * unit
+    }
+
+    static func backupS3(_ env: inout EnvironmentReader) throws(ConfigError) -> S3Backup? {
+        let bucket = env.string("PDS_BACKUP_S3_BUCKET")
+        let region = env.string("PDS_BACKUP_S3_REGION")
+        let endpoint = try env.url("PDS_BACKUP_S3_ENDPOINT")
+        let key = env.string("PDS_BACKUP_S3_ACCESS_KEY_ID")
+        let secret = env.string("PDS_BACKUP_S3_SECRET_ACCESS_KEY")
+        let pathStyle = try env.bool("PDS_BACKUP_S3_FORCE_PATH_STYLE") ?? false
+        var prefix = env.string("PDS_BACKUP_S3_PREFIX") ?? ""
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        while prefix.hasPrefix("/") { prefix.removeFirst() }
+        guard let bucket else { return nil }
+        return S3Backup(bucket: bucket, region: region, endpoint: endpoint, accessKeyID: key, secretAccessKey: secret,
+                        forcePathStyle: pathStyle, prefix: prefix)
+    }
+
+    /// An interval (see `interval`) or a 5-field cron expression in UTC (see `CronExpression`).
+    static func schedule(_ env: inout EnvironmentReader, _ name: String, default value: Int) throws(ConfigError) -> Schedule? {
+        guard let text = env.string(name), text.contains(" ") || text.hasPrefix("@") else {
+            return try interval(&env, name, default: value).map { Schedule.every(seconds: $0) }
+        }
+        do {
+            return .cron(try CronExpression(text))
+        } catch {
+            throw ConfigError.invalid(variable: name, value: text,
+                                      expected: "an interval such as 6h or 1d, off, or a cron expression such as \"0 3 * * *\" (\(error))")
+        }
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> PDSConfig {

@@ -3,13 +3,18 @@ import Foundation
 /// Types of the `snapshot` method every service that owns files answers: BackupService asks
 /// each one to copy its own files consistently, since only the owner may open them.
 public enum SnapshotTypes {
-    /// The input of a call call.
+    /// The input of a `snapshot` call.
     public struct Request: Codable, Sendable {
         /// Where to write the copies, mirroring their paths under the data directory.
         public var directory: String
         /// A content-addressed pool for blob bytes (copied only when absent).
         public var blobPool: String?
-        public init(directory: String, blobPool: String?) { self.directory = directory; self.blobPool = blobPool }
+        /// Pool entries (SHA-256 hex) the target already holds elsewhere (an S3 target's
+        /// pool is remote, so the local `blobPool` starts empty): not copied again.
+        public var knownBlobs: [String]?
+        public init(directory: String, blobPool: String?, knownBlobs: [String]? = nil) {
+            self.directory = directory; self.blobPool = blobPool; self.knownBlobs = knownBlobs
+        }
     }
     /// One file of a snapshot.
     public struct File: Codable, Sendable, Equatable {
@@ -25,7 +30,7 @@ public enum SnapshotTypes {
             self.path = path; self.size = size; self.sha256 = sha256; self.kind = kind; self.pooled = pooled
         }
     }
-    /// The answer to a call call.
+    /// The answer to a `snapshot` call.
     public struct Response: Codable, Sendable {
         public var files: [File]
         /// Figures at snapshot time (accounts, records, blobs, events), for drills to compare.

@@ -1,16 +1,16 @@
 import Foundation
 
 /// A request the S3 server refused or answered unexpectedly.
-struct S3Error: Error, CustomStringConvertible {
-    let operation: String
-    let status: Int
+public struct S3Error: Error, Sendable, CustomStringConvertible {
+    public let operation: String
+    public let status: Int
     /// The `<Code>` of the server's XML error body (`SignatureDoesNotMatch`, `NoSuchKey`, …).
-    let code: String?
-    let message: String?
+    public let code: String?
+    public let message: String?
 
-    var description: String { "S3 \(operation) failed: HTTP \(status) \(code ?? "") \(message ?? "")" }
+    public var description: String { "S3 \(operation) failed: HTTP \(status) \(code ?? "") \(message ?? "")" }
 
-    init(operation: String, status: Int, body: String) {
+    public init(operation: String, status: Int, body: String) {
         self.operation = operation
         self.status = status
         code = S3XML.value(of: "Code", in: body)
@@ -20,20 +20,20 @@ struct S3Error: Error, CustomStringConvertible {
 
 /// The few values read out of S3's XML answers. Each is a leaf element whose text is all
 /// that matters, so a string search is enough; a full XML parser would add nothing.
-enum S3XML {
+public enum S3XML {
     /// The text of the first `<name>…</name>`, entity-decoded.
-    static func value(of name: String, in xml: String) -> String? {
+    public static func value(of name: String, in xml: String) -> String? {
         guard let open = xml.range(of: "<\(name)>"),
               let close = xml.range(of: "</\(name)>", range: open.upperBound..<xml.endIndex) else { return nil }
         return unescape(String(xml[open.upperBound..<close.lowerBound]))
     }
 
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    static func unescape(_ s: String) -> String {
+    public static func unescape(_ s: String) -> String {
         s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
             .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&apos;", with: "'")
             .replacingOccurrences(of: "&amp;", with: "&")

@@ -2,22 +2,23 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import NIOCore
+import S3
 import Testing
-@testable import BlobService
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A real S3-compatible server for the S3 tests: `moto_server` (PyPI `moto[server]`) on a free
-/// loopback port, found at `$PDSWIFT_MOTO_SERVER` or on `PATH`, stopped when the test ends.
-struct MotoServer {
-    let process: Process
-    let port: Int
-    let bucket = "pdswift-test"
-    var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
+/// A real S3-compatible server for the S3 tests (blob store, backups): `moto_server` (PyPI
+/// `moto[server]`) on a free loopback port, found at `$PDSWIFT_MOTO_SERVER` or on `PATH`,
+/// stopped when the test ends.
+public struct MotoServer {
+    public let process: Process
+    public let port: Int
+    public let bucket = "pdswift-test"
+    public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     /// The executable, or nil when there is none.
-    static let executable: String? = {
+    public static let executable: String? = {
         let env = ProcessInfo.processInfo.environment
         if let p = env["PDSWIFT_MOTO_SERVER"], !p.isEmpty { return FileManager.default.isExecutableFile(atPath: p) ? p : nil }
         for dir in (env["PATH"] ?? "").split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/moto_server") {
@@ -26,16 +27,16 @@ struct MotoServer {
         return nil
     }()
 
-    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
-    static let skipReason = "moto_server not found on PATH or at $PDSWIFT_MOTO_SERVER (pip install 'moto[server]')"
+    public static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
+    public static let skipReason = "moto_server not found on PATH or at $PDSWIFT_MOTO_SERVER (pip install 'moto[server]')"
     /// Run when moto is there, and always in CI, where its absence must fail, not skip.
-    static let shouldRun: Bool = {
-        if executable == nil && !inCI { print("BlobServiceTests: \(skipReason); S3 tests skipped") }
+    public static let shouldRun: Bool = {
+        if executable == nil && !inCI { print("\(skipReason); S3 tests skipped") }
         return executable != nil || inCI
     }()
 
     /// Starts a server, runs `body` with it, stops it.
-    static func with(_ body: (MotoServer) async throws -> Void) async throws {
+    public static func with(_ body: (MotoServer) async throws -> Void) async throws {
         guard let executable else {
             Issue.record("CI=true but \(skipReason)")
             return
@@ -61,7 +62,7 @@ struct MotoServer {
 
     /// SIGTERM, then SIGKILL: moto's threads serving our pooled keep-alive connections can
     /// hold its exit open indefinitely.
-    func stop() async {
+    public func stop() async {
         process.terminate()
         for _ in 0..<20 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -69,7 +70,7 @@ struct MotoServer {
     }
 
     /// The store config for this server's bucket, path style.
-    func config(secret: String = "test-secret", accessKey: String = "test-key", partSize: Int = S3Config.minimumPartSize) -> S3Config {
+    public func config(secret: String = "test-secret", accessKey: String = "test-key", partSize: Int = S3Config.minimumPartSize) -> S3Config {
         S3Config(bucket: bucket, region: "us-east-1", endpoint: endpoint, forcePathStyle: true,
                  accessKeyID: accessKey, secretAccessKey: secret, partSize: partSize)
     }
@@ -89,14 +90,13 @@ struct MotoServer {
     }
 
     private func createBucket() async throws {
-        let store = S3BlobStore(config: config())
-        let r = try await store.send("CreateBucket", method: .PUT, key: "", headers: [])
+        let r = try await S3Client(config: config()).send("CreateBucket", method: .PUT, key: "", headers: [])
         guard r.status.code == 200 else { throw MotoError("CreateBucket: HTTP \(r.status.code)") }
         _ = try await r.body.collect(upTo: 1 << 20)
     }
 
     /// Sends a form-encoded IAM query call (moto routes it by the signed service name).
-    func iam(_ params: [(String, String)]) async throws -> String {
+    public func iam(_ params: [(String, String)]) async throws -> String {
         let body = (params + [("Version", "2010-05-08")])
             .map { "\(SigV4.uriEncode($0.0, encodeSlash: true))=\(SigV4.uriEncode($0.1, encodeSlash: true))" }.joined(separator: "&")
         let signer = SigV4(accessKeyID: "test-key", secretAccessKey: "test-secret", region: "us-east-1", service: "iam")
@@ -104,7 +104,7 @@ struct MotoServer {
         request.method = .POST
         let headers = signer.signedHeaders(method: "POST", encodedPath: "/", query: [],
                                            headers: [("Host", "127.0.0.1:\(port)"), ("Content-Type", "application/x-www-form-urlencoded")],
-                                           payloadHash: SigV4.hex(Array(body.utf8).sha256))
+                                           payloadHash: SigV4.hex(SHA256.hash(data: Array(body.utf8))))
         for (n, v) in headers { request.headers.replaceOrAdd(name: n, value: v) }
         request.body = .bytes(ByteBuffer(string: body))
         let r = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
@@ -114,7 +114,7 @@ struct MotoServer {
     }
 
     /// From now on moto checks every request's signature against its IAM users' keys.
-    func enableAuthentication() async throws {
+    public func enableAuthentication() async throws {
         var request = HTTPClientRequest(url: endpoint.absoluteString + "/moto-api/reset-auth")
         request.method = .POST
         request.body = .bytes(ByteBuffer(string: "0"))
@@ -140,11 +140,8 @@ struct MotoServer {
     }
 }
 
-struct MotoError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}
-
-extension Array where Element == UInt8 {
-    var sha256: [UInt8] { Array(SHA256.hash(data: self)) }
+/// moto could not be started or refused a setup call.
+public struct MotoError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }

@@ -6,7 +6,7 @@ import NIOCore
 /// SHA-256 can be signed), complete — or abort on any failure so the bucket keeps no
 /// orphaned parts.
 struct S3MultipartUpload {
-    let store: S3BlobStore
+    let store: S3Client
     let key: String
 
     func run<S: AsyncSequence>(_ chunks: S) async throws where S.Element == [UInt8] {

@@ -3,16 +3,23 @@ import Foundation
 
 /// AWS Signature Version 4 (`AWS4-HMAC-SHA256`), as S3 and every S3-compatible server verify it.
 ///
-/// Written here rather than taken from an SDK: the algorithm is small, and a blob store needs
-/// only header signing (no presigned URLs, no chunked-payload signing).
-struct SigV4: Sendable {
+/// Written here rather than taken from an SDK: the algorithm is small, and the blob store and
+/// backups need only header signing (no presigned URLs, no chunked-payload signing).
+public struct SigV4: Sendable {
     let accessKeyID: String
     let secretAccessKey: String
     let region: String
     let service: String
 
+    public init(accessKeyID: String, secretAccessKey: String, region: String, service: String) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.region = region
+        self.service = service
+    }
+
     /// The hex SHA-256 of an empty payload (GET, HEAD, DELETE).
-    static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     /// A request as it is signed: the path is already in canonical (URI-encoded) form.
     struct Request {
@@ -52,8 +59,8 @@ struct SigV4: Sendable {
     }
 
     /// Adds `x-amz-date`, `x-amz-content-sha256` and `Authorization` to `headers` and signs.
-    func signedHeaders(method: String, encodedPath: String, query: [(String, String)],
-                       headers: [(String, String)], payloadHash: String, date: Date = Date()) -> [(String, String)] {
+    public func signedHeaders(method: String, encodedPath: String, query: [(String, String)],
+                              headers: [(String, String)], payloadHash: String, date: Date = Date()) -> [(String, String)] {
         var all = headers
         all.append(("x-amz-date", Self.timestamps(date).amzDate))
         all.append(("x-amz-content-sha256", payloadHash))
@@ -85,7 +92,7 @@ struct SigV4: Sendable {
 
     /// RFC 3986 encoding as SigV4 wants it: everything but `A-Z a-z 0-9 - . _ ~` is `%XX`
     /// (upper-case hex); `/` is kept in paths.
-    static func uriEncode(_ s: String, encodeSlash: Bool) -> String {
+    public static func uriEncode(_ s: String, encodeSlash: Bool) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for b in s.utf8 {
@@ -111,7 +118,7 @@ struct SigV4: Sendable {
             .trimmingCharacters(in: .whitespaces)
     }
 
-    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    public static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         let digits = Array("0123456789abcdef")
         var s = ""
         for b in bytes {
@@ -121,6 +128,6 @@ struct SigV4: Sendable {
         return s
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String { hex(Array(digest)) }
-    static func hex(_ mac: HMAC<SHA256>.MAC) -> String { hex(Array(mac)) }
+    public static func hex(_ digest: SHA256.Digest) -> String { hex(Array(digest)) }
+    public static func hex(_ mac: HMAC<SHA256>.MAC) -> String { hex(Array(mac)) }
 }

@@ -1,0 +1,71 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import TestSupport
+import Testing
+
+/// Backups to an S3 bucket (moto) from a running PDS: `PDS_BACKUP_S3_*` set, `pds backup run`
+/// uploads under the prefix, the drill downloads and passes, and `pds restore --from
+/// s3://BUCKET/PREFIX/backups/<id>` rebuilds a data directory with the blobs in it.
+@Suite(.enabled(if: MotoServer.shouldRun, Comment(rawValue: MotoServer.skipReason)))
+struct S3BackupProcessTests {
+    func runPDS(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try PDSUp.binary()
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("PDS_") { env[key] = nil }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func backupDrillAndRestoreThroughS3() async throws {
+        try await MotoServer.with { moto in
+            let s3 = ["PDS_BACKUP_S3_BUCKET": moto.bucket, "PDS_BACKUP_S3_ENDPOINT": moto.endpoint.absoluteString,
+                      "PDS_BACKUP_S3_FORCE_PATH_STYLE": "true", "PDS_BACKUP_S3_ACCESS_KEY_ID": "test-key",
+                      "PDS_BACKUP_S3_SECRET_ACCESS_KEY": "test-secret", "PDS_BACKUP_S3_PREFIX": "site/pds"]
+            let pds = try PDSUp(environment: s3)
+            defer { pds.stop(); pds.removeData() }
+            let healthy = await HTTP.eventually(within: .seconds(30)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
+            try #require(healthy, "never healthy:\n\(pds.log())")
+            let account = try #require(await HTTP.post(pds.baseURL + "/xrpc/com.atproto.server.createAccount",
+                                                       body: try JSONSerialization.data(withJSONObject: ["handle": "erin.test", "password": "pw-erin-123"])))
+            let token = try #require(account.json?["accessJwt"] as? String)
+            let bytes = BackupProcessTests.blobBytes(9, 70_000)
+            let cid = try #require(await BackupProcessTests.uploadBlob(pds.baseURL, token: token, bytes))
+
+            let data = ["--data", pds.dataDirectory.path]
+            let run = try runPDS(["backup", "run"] + data, environment: s3)
+            #expect(run.status == 0 && run.output.contains("1 blobs copied"), "\(run.output)")
+            let drill = try runPDS(["backup", "drill"] + data, environment: s3)
+            #expect(drill.status == 0 && drill.output.contains("PASSED"), "\(drill.output)")
+            // Nothing is left staged locally, and no local backup was written.
+            let staged = pds.dataDirectory.appendingPathComponent("backups/s3-staging/blobs")
+            #expect((try? FileManager.default.contentsOfDirectory(atPath: staged.path))?.isEmpty ?? true)
+            #expect(!FileManager.default.fileExists(atPath: pds.dataDirectory.appendingPathComponent("backups/backups").path))
+
+            let id = try #require(run.output.split(separator: " ").dropFirst().first.map(String.init))
+            let restored = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pds-s3-restored-\(UUID().uuidString.prefix(8))")
+            defer { try? FileManager.default.removeItem(at: restored) }
+            var credentials = s3
+            credentials["PDS_BACKUP_S3_BUCKET"] = nil
+            credentials["PDS_BACKUP_S3_PREFIX"] = nil
+            let restore = try runPDS(["restore", "--from", "s3://\(moto.bucket)/site/pds/backups/\(id)", "--to", restored.path],
+                                     environment: credentials)
+            #expect(restore.status == 0, "\(restore.output)")
+            let blob = restored.appendingPathComponent("blocks/blocks/\(cid.suffix(2))/\(cid)")
+            #expect(try Data(contentsOf: blob) == bytes)
+            for name in ["auth.sqlite", "sequencer.sqlite", "blobs.sqlite", "backup.sqlite"] {
+                #expect(FileManager.default.fileExists(atPath: restored.appendingPathComponent(name).path), "\(name) not restored")
+            }
+        }
+    }
+}
