@@ -85,6 +85,6 @@ with ThreadPoolExecutor(4) as pool:
     list(pool.map(fill, range(n)))
 print(f"wrote {n * per} records in {time.time() - t:.0f} s")
 PYEOF
-for pid in $(pgrep -f "pds repo" || true); do
+for pid in $(pgrep -P "$UP_PID" -f "pds repo" || true); do
   grep -E "VmRSS|VmHWM" /proc/$pid/status | sed "s/^/RepoService (pid $pid) /"
 done

@@ -10,7 +10,7 @@ import Testing
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let options = SQLiteOptions(disableWALAutoCheckpoint: true).perAccountStore
         let pool = try DatabasePool(path: path, configuration: options.configuration)
-        #expect(try pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -1024)
+        #expect(try pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -512)
         #expect(try pool.read { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -256)
         #expect(try pool.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == 0)
         #expect(pool.configuration.maximumReaderCount == 2)

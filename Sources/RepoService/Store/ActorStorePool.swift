@@ -14,7 +14,7 @@ public actor ActorStorePool {
     /// Decoded MST nodes for every open store: about 100 MB at most.
     private let nodeCache = MSTNodeCache(capacity: 100_000)
 
-    public init(dataDirectory: URL, options: SQLiteOptions = SQLiteOptions(), capacity: Int = 500) {
+    public init(dataDirectory: URL, options: SQLiteOptions = SQLiteOptions(), capacity: Int = 256) {
         layout = ActorStoreLayout(dataDirectory: dataDirectory)
         self.options = options.perAccountStore
         self.capacity = capacity

@@ -24,7 +24,7 @@ public struct SQLiteOptions: Sendable {
     /// These options with the small caches of a per-account store.
     public var perAccountStore: SQLiteOptions {
         var options = self
-        options.writerCacheKiB = 1024
+        options.writerCacheKiB = 512
         options.readerCacheKiB = 256
         options.maximumReaders = 2
         return options
