@@ -20,16 +20,21 @@ public struct CursorStream: AsyncSequence, Sendable {
     let cursor: Int64?
     let hub: EventHub
     let history: EventHistory
+    /// The live feed, when the caller subscribed itself (to watch `isTooSlow`).
+    let subscription: EventHub.Subscription?
 
-    public init(cursor: Int64?, hub: EventHub, history: EventHistory) {
+    /// - Parameter subscription: a subscription to `hub` taken by the caller, who wants to
+    ///   watch it; iterate such a stream once only.
+    public init(cursor: Int64?, hub: EventHub, history: EventHistory, subscription: EventHub.Subscription? = nil) {
         self.cursor = cursor
         self.hub = hub
         self.history = history
+        self.subscription = subscription
     }
 
     public func makeAsyncIterator() -> Iterator {
         // Subscribe before reading history, so nothing sequenced meanwhile is missed.
-        Iterator(cursor: cursor, live: hub.subscribe(), history: history)
+        Iterator(cursor: cursor, live: subscription ?? hub.subscribe(), history: history)
     }
 
     /// Pulls frames: first any replay, then live events.
