@@ -101,6 +101,7 @@ public enum SubscribeRepos {
             group.cancelAll()
             return first
         }
+        live.cancel()
         if case .tooSlow = ending { await cutOff(channel, logger: logger) }
     }
 

@@ -20,6 +20,9 @@ public final class EventHub: Sendable {
         /// True once the subscriber fell too far behind and was cut off.
         public var isTooSlow: Bool { overflowed.load(ordering: .acquiring) }
 
+        /// Leaves the hub now (the connection is gone), dropping anything still queued.
+        public func cancel() { continuation.finish() }
+
         func deliver(_ event: StreamEvent) -> Bool {
             switch continuation.yield(event) {
             case .enqueued: return true
