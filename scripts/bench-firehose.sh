@@ -39,13 +39,13 @@ for _ in $(seq 1 200); do curl -fsS "$URL/xrpc/_health" >/dev/null 2>&1 && break
 head() { curl -fsS "$URL/xrpc/_health" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["firehose"]["head"])'; }
 
 echo "== events sequenced per second (createRecord, 16 connections, 16 accounts, $DURATION)"
-before=$(head); start=$(date +%s.%N)
+before=$(head)
 wrk -t2 -c16 -d"$DURATION" -s "$DATA/create.lua" "$URL" | grep -E "Requests/sec|Non-2xx" || true
-# The relay hands events over just after the commits: wait for the head to settle.
+# The relay hands events over just after the commits: wait for the head to settle, then
+# count them against wrk's duration (the tail after it is a few milliseconds).
 last=-1; now=$(head)
 while [ "$now" != "$last" ]; do last=$now; sleep 0.5; now=$(head); done
-end=$(date +%s.%N)
-"$PY" -c "import sys; n=$now-$before; t=$end-$start-0.5; print(f'sequenced {n} events in {t:.1f} s: {n/t:.0f} events/s')"
+"$PY" -c "n=$now-$before; t=float('${DURATION%s}'); print(f'sequenced {n} events in {t:.0f} s: {n/t:.0f} events/s')"
 
 for n in $SUBSCRIBERS; do
   echo "== commit-to-delivery latency, $n subscriber(s), $RATE writes/s for ${SECONDS_PER_RUN}s"
@@ -54,4 +54,8 @@ done
 
 echo "== getRepo, $RECORDS records"
 "$PY" scripts/bench/firehose_getrepo.py "$URL" "$RECORDS"
-grep -E "VmHWM" /proc/"$(pgrep -f "pds gateway" | head -1)"/status | sed "s/^/gateway /" || true
+for pid in $(pgrep -P "$UP_PID"); do
+  if [ "$(tr '\0' ' ' < /proc/$pid/cmdline | awk '{print $2}')" = gateway ]; then
+    grep -E "VmHWM" /proc/$pid/status | sed "s/^/gateway peak RSS: /"
+  fi
+done

@@ -82,8 +82,20 @@ public enum SubscribeRepos {
             }
             group.addTask {
                 do {
-                    for try await frame in stream {
-                        try await deadline.timing { try await outbound.write(.binary(ByteBuffer(bytes: frame))) }
+                    // Whatever is already waiting goes out with the frame in hand, in one flush:
+                    // under load a connection sends fewer, larger writes instead of falling behind.
+                    let writer = FrameWriter(channel: channel)
+                    var frames = stream.makeAsyncIterator()
+                    var ended = false
+                    while !ended, let first = try await frames.next() {
+                        var batch = [first]
+                        var bytes = first.count
+                        while batch.count < FrameWriter.maxFrames, bytes < FrameWriter.maxBytes, frames.hasFrameAtHand {
+                            guard let more = try await frames.next() else { ended = true; break }
+                            batch.append(more)
+                            bytes += more.count
+                        }
+                        try await deadline.timing { try await writer.write(batch) }
                     }
                     // The stream ends after an error frame (or when cut off): say goodbye.
                     try? await outbound.close(.normalClosure, reason: nil)

@@ -62,6 +62,16 @@ public struct CursorStream: AsyncSequence, Sendable {
             self.history = history
         }
 
+        /// Whether the next `next()` has a frame at hand (replayed or already queued live)
+        /// instead of waiting for a new event: a writer uses it to send several in one go.
+        public var hasFrameAtHand: Bool {
+            switch state {
+            case .replaying: return pendingIndex < pending.count
+            case .live: return live.queuedCount > 0
+            default: return false
+            }
+        }
+
         public mutating func next() async throws -> [UInt8]? {
             while true {
                 switch state {
@@ -115,6 +125,7 @@ public struct CursorStream: AsyncSequence, Sendable {
                     }
                 case .live:
                     guard let event = await liveEvents.next() else { state = .finishing; continue }
+                    live.took()
                     if Task.isCancelled { state = .finishing; continue }
                     if last >= 0 {
                         if event.seq <= last { continue } // already replayed
