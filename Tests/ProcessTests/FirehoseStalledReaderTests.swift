@@ -4,8 +4,7 @@ import Testing
 
 /// A `subscribeRepos` client that stops reading its socket (its TCP window fills) is cut off
 /// (its queue overflows, or a frame waits past the write deadline) without the gateway
-/// buffering for it, while a normal subscriber gets
-/// every commit.
+/// buffering for it, while a normal subscriber gets every commit.
 @Suite(.enabled(if: PythonTools.python != nil || PythonTools.inCI, Comment(rawValue: PythonTools.skipReason)))
 struct FirehoseStalledReaderTests {
     @Test func aClientThatNeverReadsIsCutOff() async throws {
