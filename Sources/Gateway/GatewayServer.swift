@@ -64,12 +64,13 @@ public enum GatewayServer {
     public static func run(config: PDSConfig, logger: Logger) async throws {
         let metrics = GatewayMetrics()
         let services = try await ServiceConnections.connect(config, metrics: metrics)
-        let feed = FirehoseFeed(firehose: services.firehose, hub: EventHub(capacity: config.firehoseSubscriberQueue))
+        let feed = FirehoseFeed(firehose: services.firehose, hub: EventHub(capacity: config.firehoseSubscriberQueue),
+                                writeTimeout: .milliseconds(config.firehoseWriteTimeoutMilliseconds))
         try await feed.start(endpoint: config.ipc.firehoseEvents)
         let app = Application(
             router: try router(config: config, services: services, metrics: metrics),
             server: .http1WebSocketUpgrade(configuration: .init(http1: .init(additionalChannelHandlers: [ExpectContinueHandler()]))) {
-                request, _, _ in SubscribeRepos.shouldUpgrade(request, feed: feed)
+                request, channel, _ in SubscribeRepos.shouldUpgrade(request, channel: channel, feed: feed)
             },
             configuration: .init(address: .hostname(config.bindAddress, port: config.port), serverName: "PDSwift"),
             logger: logger)

@@ -16,6 +16,8 @@ public struct RepoServiceImplementation: RepoServiceAPI {
     public let writer: RepoWriter
     let relay: OutboxRelay?
     let clock = TIDClock.shared
+    /// `getRepo` exports being streamed to the gateway.
+    let exports = RepoExports()
 
     public init(stores: ActorStorePool, validator: @escaping RecordValidator, relay: OutboxRelay?, blobs: (any BlobServiceAPI)? = nil) {
         self.stores = stores

@@ -14,6 +14,12 @@ private struct FixedRepo: RepoSyncAPI {
         guard r.did == "did:plc:known" else { throw .remote(name: "RepoNotFound", message: "Could not find repo for DID: \(r.did)") }
         return .init(car: Data([1, 2, 3]))
     }
+    func syncGetRepoStart(_ r: RepoSyncTypes.GetRepoRequest) async throws(IPCError) -> RepoSyncTypes.ExportStream {
+        guard r.did == "did:plc:known" else { throw .remote(name: "RepoNotFound", message: "Could not find repo for DID: \(r.did)") }
+        return .init(stream: "one")
+    }
+    func syncGetRepoChunk(_ r: RepoSyncTypes.ExportStream) async throws(IPCError) -> RepoSyncTypes.ExportChunk { .init(data: Data([1, 2, 3]), done: true) }
+    func syncGetRepoCancel(_ r: RepoSyncTypes.ExportStream) async throws(IPCError) -> Empty { Empty() }
     func syncGetRecord(_ r: RepoSyncTypes.GetRecordRequest) async throws(IPCError) -> RepoTypes.CARResponse { .init(car: Data()) }
     func syncGetBlocks(_ r: RepoSyncTypes.GetBlocksRequest) async throws(IPCError) -> RepoTypes.CARResponse { .init(car: Data()) }
     func syncListRepos(_ r: RepoSyncTypes.ListReposRequest) async throws(IPCError) -> RepoSyncTypes.ListReposResponse {

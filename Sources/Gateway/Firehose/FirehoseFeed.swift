@@ -16,6 +16,8 @@ public actor FirehoseFeed {
     public nonisolated let hub: EventHub
     /// Where connections replay from.
     public nonisolated let history: EventHistory
+    /// How long one frame may wait for a client's socket before the client is cut off.
+    public nonisolated let writeTimeout: Duration
     let firehose: any FirehoseServiceAPI
     let logger: Logger
     /// The newest seq handed to the hub; nil before FirehoseService was first reached.
@@ -26,8 +28,10 @@ public actor FirehoseFeed {
     /// Events read per history call while filling a gap.
     static let fillBatch = 500
 
-    public init(firehose: any FirehoseServiceAPI, hub: EventHub = EventHub(), logger: Logger = Logger(label: "pds.gateway.firehose")) {
+    public init(firehose: any FirehoseServiceAPI, hub: EventHub = EventHub(), writeTimeout: Duration = .seconds(10),
+                logger: Logger = Logger(label: "pds.gateway.firehose")) {
         self.firehose = firehose
+        self.writeTimeout = writeTimeout
         self.hub = hub
         self.history = .firehose(firehose)
         self.logger = logger

@@ -9,14 +9,7 @@ enum SyncRoutes {
     static let carContentType = "application/vnd.ipld.car"
 
     static func register(in routes: inout XRPCRoutes, services: ServiceConnections) throws {
-        routes.add(.query(try NSID("com.atproto.sync.getRepo")) { request throws(XRPCError) in
-            let did = try requiredDID(request)
-            try await SyncAccountStatus.requireActive(did, services: services)
-            let since = request.parameter("since")
-            if let since, !since.isEmpty, !TID.isValid(since) { throw .invalidRequest("since must be a TID (a repo rev)") }
-            let car = try await call { () async throws(IPCError) in try await services.repoSync.syncGetRepo(.init(did: did, since: since)) }
-            return XRPCResponse(contentType: carContentType, body: ByteBuffer(bytes: car.car))
-        })
+        try SyncRepoStream.register(in: &routes, services: services)
         routes.add(.query(try NSID("com.atproto.sync.getLatestCommit")) { request throws(XRPCError) in
             let did = try requiredDID(request)
             try await SyncAccountStatus.requireActive(did, services: services)

@@ -70,6 +70,7 @@ extension ActorStore {
     /// read snapshot.
     public func exportCAR(sink: @escaping @Sendable ([UInt8]) throws -> Void) async throws {
         try await pool.read { [did] db in
+            try ActorStore.mapForExport(db)
             guard let cidString = try String.fetchOne(db, sql: "SELECT cid FROM repo_root WHERE did = ?", arguments: [did]) else {
                 throw RepoServiceError.repoNotFound(did)
             }
@@ -104,6 +105,12 @@ extension ActorStore {
     /// Drops outbox events the firehose has sequenced (up to and including `id`).
     public func acknowledgeOutbox(through id: Int64) async throws {
         try await pool.write { db in try db.execute(sql: "DELETE FROM outbox WHERE id <= ?", arguments: [id]) }
+    }
+
+    /// Lets this reader connection map the file instead of copying every page through
+    /// read(2): an export touches every block, and the copies were a third of its time.
+    static func mapForExport(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA mmap_size = 1073741824")
     }
 
     static func blockBytes(_ cid: CID, _ db: Database) throws -> [UInt8]? {

@@ -18,6 +18,38 @@ extension RepoServiceImplementation: RepoSyncAPI {
         }
     }
 
+    public func syncGetRepoStart(_ request: RepoSyncTypes.GetRepoRequest) async throws(IPCError) -> RepoSyncTypes.ExportStream {
+        try await serve {
+            let (store, _) = try await stores.store(for: request.did)
+            let since = request.since.flatMap { $0.isEmpty ? nil : $0 }
+            let id = await exports.open { sink in
+                if let since { try await store.exportCAR(since: since, sink: sink) } else { try await store.exportCAR(sink: sink) }
+            }
+            return RepoSyncTypes.ExportStream(stream: id)
+        }
+    }
+
+    public func syncGetRepoChunk(_ request: RepoSyncTypes.ExportStream) async throws(IPCError) -> RepoSyncTypes.ExportChunk {
+        try await serve {
+            guard let pipe = await exports.pipe(request.stream) else {
+                throw RepoServiceError.invalidRequest("no getRepo export \(request.stream) (finished or expired)")
+            }
+            do {
+                let (data, done) = try await pipe.next(maxBytes: RepoExports.chunkBytes)
+                if done { await exports.close(request.stream) }
+                return RepoSyncTypes.ExportChunk(data: data, done: done)
+            } catch {
+                await exports.close(request.stream)
+                throw error
+            }
+        }
+    }
+
+    public func syncGetRepoCancel(_ request: RepoSyncTypes.ExportStream) async throws(IPCError) -> Empty {
+        await exports.close(request.stream)
+        return Empty()
+    }
+
     public func syncGetRecord(_ request: RepoSyncTypes.GetRecordRequest) async throws(IPCError) -> RepoTypes.CARResponse {
         try await serve {
             let (store, _) = try await stores.store(for: request.did)

@@ -40,6 +40,9 @@ public struct PDSConfig: Sendable {
     /// Events one `subscribeRepos` client may have queued before it is cut off with
     /// `ConsumerTooSlow` (`PDS_FIREHOSE_SUBSCRIBER_QUEUE`).
     public var firehoseSubscriberQueue: Int
+    /// How long one frame may wait to be flushed to a `subscribeRepos` client (its TCP window
+    /// full) before the client is cut off with `ConsumerTooSlow` (`PDS_FIREHOSE_WRITE_TIMEOUT_MS`).
+    public var firehoseWriteTimeoutMilliseconds: Int
     /// Where BackupService writes backups (`PDS_BACKUP_DIR`); with an S3 target, where it
     /// stages them before upload.
     public var backupDirectory: String
@@ -168,6 +171,7 @@ public struct PDSConfig: Sendable {
         crawlers = try env.urlList("PDS_CRAWLERS") ?? []
         firehoseRetentionHours = try env.int("PDS_FIREHOSE_RETENTION_HOURS", in: 1...87_600, expected: "hours 1-87600") ?? 72
         firehoseSubscriberQueue = try env.int("PDS_FIREHOSE_SUBSCRIBER_QUEUE", in: 1...1_000_000, expected: "an event count") ?? 1000
+        firehoseWriteTimeoutMilliseconds = try env.int("PDS_FIREHOSE_WRITE_TIMEOUT_MS", in: 100...600_000, expected: "milliseconds 100-600000") ?? 10_000
         backupDirectory = Self.absolute(env.string("PDS_BACKUP_DIR") ?? dataDirectory + "/backups")
         backupS3 = try Self.backupS3(&env)
         backupSchedule = try Self.schedule(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)

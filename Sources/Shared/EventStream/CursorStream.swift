@@ -20,16 +20,21 @@ public struct CursorStream: AsyncSequence, Sendable {
     let cursor: Int64?
     let hub: EventHub
     let history: EventHistory
+    /// The live feed, when the caller subscribed itself (to watch `isTooSlow`).
+    let subscription: EventHub.Subscription?
 
-    public init(cursor: Int64?, hub: EventHub, history: EventHistory) {
+    /// - Parameter subscription: a subscription to `hub` taken by the caller, who wants to
+    ///   watch it; iterate such a stream once only.
+    public init(cursor: Int64?, hub: EventHub, history: EventHistory, subscription: EventHub.Subscription? = nil) {
         self.cursor = cursor
         self.hub = hub
         self.history = history
+        self.subscription = subscription
     }
 
     public func makeAsyncIterator() -> Iterator {
         // Subscribe before reading history, so nothing sequenced meanwhile is missed.
-        Iterator(cursor: cursor, live: hub.subscribe(), history: history)
+        Iterator(cursor: cursor, live: subscription ?? hub.subscribe(), history: history)
     }
 
     /// Pulls frames: first any replay, then live events.
@@ -55,6 +60,16 @@ public struct CursorStream: AsyncSequence, Sendable {
             self.live = live
             self.liveEvents = live.events.makeAsyncIterator()
             self.history = history
+        }
+
+        /// Whether the next `next()` has a frame at hand (replayed or already queued live)
+        /// instead of waiting for a new event: a writer uses it to send several in one go.
+        public var hasFrameAtHand: Bool {
+            switch state {
+            case .replaying: return pendingIndex < pending.count
+            case .live: return live.queuedCount > 0
+            default: return false
+            }
         }
 
         public mutating func next() async throws -> [UInt8]? {
@@ -110,6 +125,7 @@ public struct CursorStream: AsyncSequence, Sendable {
                     }
                 case .live:
                     guard let event = await liveEvents.next() else { state = .finishing; continue }
+                    live.took()
                     if Task.isCancelled { state = .finishing; continue }
                     if last >= 0 {
                         if event.seq <= last { continue } // already replayed

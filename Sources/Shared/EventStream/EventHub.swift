@@ -11,6 +11,8 @@ public final class EventHub: Sendable {
         let continuation: AsyncStream<StreamEvent>.Continuation
         let id: UInt64
         private let overflowed = Atomic<Bool>(false)
+        /// Events delivered and not yet taken: lets a writer batch what is already waiting.
+        private let queued = Atomic<Int>(0)
 
         init(id: UInt64, capacity: Int) {
             self.id = id
@@ -20,9 +22,21 @@ public final class EventHub: Sendable {
         /// True once the subscriber fell too far behind and was cut off.
         public var isTooSlow: Bool { overflowed.load(ordering: .acquiring) }
 
+        /// How many delivered events are waiting to be taken (the next `queued` reads of
+        /// `events` will not wait).
+        public var queuedCount: Int { queued.load(ordering: .relaxed) }
+
+        /// Notes that one event was taken from `events`.
+        public func took() { queued.subtract(1, ordering: .relaxed) }
+
+        /// Leaves the hub now (the connection is gone), dropping anything still queued.
+        public func cancel() { continuation.finish() }
+
         func deliver(_ event: StreamEvent) -> Bool {
             switch continuation.yield(event) {
-            case .enqueued: return true
+            case .enqueued:
+                queued.add(1, ordering: .relaxed)
+                return true
             case .dropped:
                 overflowed.store(true, ordering: .releasing)
                 continuation.finish()
