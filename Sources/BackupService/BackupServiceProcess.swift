@@ -54,6 +54,7 @@ public enum BackupServiceProcess {
             let result = try await coordinator.drill()
             if !result.passed { logger.error("restore drill of \(result.backupID) FAILED: \(result.problems.joined(separator: "; "))") }
         }
+        BackupAlerts.watch(logger: logger) { try await coordinator.status().warnings }
         return try await ServiceHost.serve(.backup, at: config.ipc.backup, handlers: BackupServiceImplementation(coordinator: coordinator).rpcHandlers())
     }
 
