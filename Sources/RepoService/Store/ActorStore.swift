@@ -16,15 +16,16 @@ import Syntax
 public final class ActorStore: Sendable {
     public let did: String
     let pool: DatabasePool
-    /// Decoded MST nodes, by CID. Shared by every open store of the pool (a node is the same
-    /// whatever repo holds it), so its capacity bounds the memory of all of them together:
-    /// one cache per store kept every superseded node of hundreds of open repos (2.2 GB of
-    /// RepoService with 1,000 accounts x 1,000 records).
+    /// Decoded MST nodes of this repo, by CID. Only touched inside the write transaction.
+    /// Small: a write needs the nodes on its path, and superseded ones pile up until the
+    /// cache is cleared, so with 20,000 (and hundreds of stores open) RepoService held 2.2 GB
+    /// at 1,000 accounts x 1,000 records. One cache shared by all stores was worse: writers to
+    /// different repos contended on it and cleared it for each other (half the throughput).
     private let nodeCache: MSTNodeCache
 
     /// Opens (creating tables if needed) the store at `path`.
     public init(did: String, path: String, options: SQLiteOptions = SQLiteOptions(),
-                nodeCache: MSTNodeCache = MSTNodeCache(capacity: 20_000)) throws {
+                nodeCache: MSTNodeCache = MSTNodeCache(capacity: 2_000)) throws {
         self.did = did
         self.nodeCache = nodeCache
         pool = try DatabasePool(path: path, configuration: options.configuration)

@@ -1,6 +1,5 @@
 import ATCrypto
 import Foundation
-import Repo
 import Storage
 
 /// The open account stores: at most `capacity` at once, least recently used closed first,
@@ -11,8 +10,6 @@ public actor ActorStorePool {
     private let capacity: Int
     private var open: [String: (store: ActorStore, key: any SigningKey, lastUse: UInt64)] = [:]
     private var tick: UInt64 = 0
-    /// Decoded MST nodes for every open store: about 100 MB at most.
-    private let nodeCache = MSTNodeCache(capacity: 100_000)
 
     public init(dataDirectory: URL, options: SQLiteOptions = SQLiteOptions(), capacity: Int = 256) {
         layout = ActorStoreLayout(dataDirectory: dataDirectory)
@@ -28,7 +25,7 @@ public actor ActorStorePool {
             throw RepoServiceError.invalidRequest("an account store for \(did) already exists")
         }
         try SigningKeyFile.write(key, to: layout.keyPath(for: did))
-        let store = try ActorStore(did: did, path: layout.databasePath(for: did).path, options: options, nodeCache: nodeCache)
+        let store = try ActorStore(did: did, path: layout.databasePath(for: did).path, options: options)
         remember(did, store, key)
         return store
     }
@@ -43,7 +40,7 @@ public actor ActorStorePool {
         let path = layout.databasePath(for: did)
         guard FileManager.default.fileExists(atPath: path.path) else { throw RepoServiceError.repoNotFound(did) }
         let key = try SigningKeyFile.read(layout.keyPath(for: did))
-        let store = try ActorStore(did: did, path: path.path, options: options, nodeCache: nodeCache)
+        let store = try ActorStore(did: did, path: path.path, options: options)
         remember(did, store, key)
         return (store, key)
     }
