@@ -55,6 +55,9 @@ final class PDSUp {
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("PDS_") { env[key] = nil }
         env["PDS_HOSTNAME"] = "localhost"
+        // The dev PLC directory would take port + 1, which another test's server (moto, an
+        // SMTP sink) may hold: give it a free port of its own.
+        env["PDS_DEV_PLC_PORT"] = String(try Self.freePort())
         env.merge(environment) { $1 }
         process.environment = env
         let log = try FileHandle(forWritingTo: logFile)
