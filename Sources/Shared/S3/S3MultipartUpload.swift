@@ -18,21 +18,23 @@ struct S3MultipartUpload {
         do {
             let partSize = store.config.partSize
             var etags = [String]()
-            var part = [UInt8]()
+            // Gathered straight into the buffer the request sends: one part in memory, not a
+            // part plus a copy of it (a 100 MB upload grew BlobService by 44 MB).
+            var part = ByteBuffer()
             part.reserveCapacity(partSize)
             for try await chunk in chunks {
                 var rest = chunk[...]
                 while !rest.isEmpty {
-                    let take = min(partSize - part.count, rest.count)
-                    part += rest.prefix(take)
+                    let take = min(partSize - part.readableBytes, rest.count)
+                    part.writeBytes(rest.prefix(take))
                     rest = rest.dropFirst(take)
-                    if part.count == partSize {
+                    if part.readableBytes == partSize {
                         etags.append(try await upload(part, number: etags.count + 1, uploadID: uploadID))
-                        part.removeAll(keepingCapacity: true)
+                        part.clear()
                     }
                 }
             }
-            if !part.isEmpty || etags.isEmpty {
+            if part.readableBytes > 0 || etags.isEmpty {
                 etags.append(try await upload(part, number: etags.count + 1, uploadID: uploadID))
             }
             let xml = Array(S3XML.completeMultipartUpload(etags: etags).utf8)
@@ -52,11 +54,12 @@ struct S3MultipartUpload {
     }
 
     /// Sends one part and returns its ETag.
-    private func upload(_ bytes: [UInt8], number: Int, uploadID: String) async throws -> String {
+    private func upload(_ bytes: ByteBuffer, number: Int, uploadID: String) async throws -> String {
+        let digest = bytes.withUnsafeReadableBytes { SHA256.hash(data: $0) }
         let response = try await store.send("UploadPart", method: .PUT, key: key,
                                             query: [("partNumber", String(number)), ("uploadId", uploadID)],
-                                            headers: [("Content-Length", String(bytes.count))],
-                                            payloadHash: SigV4.hex(SHA256.hash(data: bytes)), body: .bytes(ByteBuffer(bytes: bytes)))
+                                            headers: [("Content-Length", String(bytes.readableBytes))],
+                                            payloadHash: SigV4.hex(digest), body: .bytes(bytes))
         try await store.expect(response, "UploadPart", [200])
         _ = try await response.body.collect(upTo: 64 * 1024)
         guard let etag = response.headers.first(name: "ETag") else {
