@@ -7,9 +7,10 @@ extension AuthServiceImplementation: SnapshotAPI {
     /// Copies `auth.sqlite` consistently into the backup directory.
     public func snapshot(_ request: SnapshotTypes.Request) async throws(IPCError) -> SnapshotTypes.Response {
         try await serve {
-            let result = try store.snapshot(to: URL(fileURLWithPath: request.directory).appendingPathComponent("auth.sqlite"))
+            let copy = URL(fileURLWithPath: request.directory).appendingPathComponent("auth.sqlite")
+            let result = try store.snapshot(to: copy)
             return SnapshotTypes.Response(files: [.init(path: "auth.sqlite", size: result.size, sha256: result.sha256, kind: "sqlite")],
-                                          counts: ["accounts": try await store.accountCount()])
+                                          counts: ["accounts": try SQLiteSnapshot.count("SELECT COUNT(*) FROM account", in: copy)])
         }
     }
 }

@@ -83,8 +83,9 @@ actor BackupCoordinator {
                 let manifest = try await BackupRestore.restore(latest.id, from: target, to: scratch)
                 problems += BackupRestore.checkDatabases(manifest, in: scratch)
                 problems += BackupDrill.checkBlobs(manifest, in: scratch)
-                problems += BackupRepoCheck.check(manifest, in: scratch).problems
-                problems += BackupDrill.checkCounts(manifest)
+                let repos = BackupRepoCheck.check(manifest, in: scratch)
+                problems += repos.problems
+                problems += BackupDrill.checkCounts(manifest, in: scratch, records: repos.records)
             } catch {
                 problems.append("\(error)")
             }

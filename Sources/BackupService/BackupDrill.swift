@@ -43,12 +43,26 @@ public enum BackupDrill {
         return problems
     }
 
-    /// The restored account stores against the number of repos at backup time.
-    public static func checkCounts(_ manifest: BackupManifest) -> [String] {
+    /// The restored system against the figures recorded at backup time: account stores and
+    /// repos, accounts in `auth.sqlite`, and records (`records` as the repo check counted them
+    /// in the restored stores).
+    public static func checkCounts(_ manifest: BackupManifest, in dataDirectory: URL, records: Int) -> [String] {
+        var problems = [String]()
         let actorStores = manifest.files.filter { $0.kind == .sqlite && $0.path.hasPrefix("actors/") }.count
         if let repos = manifest.counts["repos"], repos != actorStores {
-            return ["backup holds \(actorStores) account stores but \(repos) accounts had repos"]
+            problems.append("backup holds \(actorStores) account stores but \(repos) accounts had repos")
         }
-        return []
+        if let recorded = manifest.counts["records"], recorded != records {
+            problems.append("restored repos hold \(records) records but \(recorded) were recorded at backup time")
+        }
+        if let recorded = manifest.counts["accounts"] {
+            do {
+                let accounts = try SQLiteSnapshot.count("SELECT COUNT(*) FROM account", in: dataDirectory.appendingPathComponent("auth.sqlite"))
+                if accounts != recorded { problems.append("auth.sqlite holds \(accounts) accounts but \(recorded) were recorded at backup time") }
+            } catch {
+                problems.append("auth.sqlite: \(error)")
+            }
+        }
+        return problems
     }
 }

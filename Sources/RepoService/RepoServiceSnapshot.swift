@@ -15,7 +15,8 @@ extension RepoServiceImplementation: SnapshotAPI {
             for did in dids {
                 let (store, _) = try await stores.store(for: did)
                 let dbRelative = relativePath(layout.databasePath(for: did), under: layout.root.deletingLastPathComponent())
-                let snap = try store.snapshot(to: target.appendingPathComponent(dbRelative))
+                let copy = target.appendingPathComponent(dbRelative)
+                let snap = try store.snapshot(to: copy)
                 files.append(.init(path: dbRelative, size: snap.size, sha256: snap.sha256, kind: "sqlite"))
                 let keyRelative = relativePath(layout.keyPath(for: did), under: layout.root.deletingLastPathComponent())
                 let keyCopy = target.appendingPathComponent(keyRelative)
@@ -23,7 +24,7 @@ extension RepoServiceImplementation: SnapshotAPI {
                 try FileManager.default.copyItem(at: layout.keyPath(for: did), to: keyCopy)
                 let described = try SQLiteSnapshot.describe(keyCopy)
                 files.append(.init(path: keyRelative, size: described.size, sha256: described.sha256, kind: "key"))
-                records += try await store.recordCount()
+                records += try SQLiteSnapshot.count("SELECT COUNT(*) FROM record", in: copy)
             }
             return SnapshotTypes.Response(files: files, counts: ["repos": dids.count, "records": records])
         }

@@ -25,6 +25,17 @@ public enum SQLiteSnapshot {
         return try describe(destination)
     }
 
+    /// `SELECT COUNT(*) …` on a snapshot file, read-only. Figures recorded with a backup come
+    /// from the copy, not the live database: writes that land after the copy would otherwise
+    /// make a sound backup fail its drill.
+    public static func count(_ sql: String, in file: URL) throws -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: file.path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+
     /// Size and SHA-256 of a file, read in chunks.
     public static func describe(_ file: URL) throws -> Result {
         let handle = try FileHandle(forReadingFrom: file)
