@@ -12,9 +12,12 @@ actor BackupCoordinator {
     let retention: BackupRetention
     let maxAge: TimeInterval
     let watchedPaths: [String]
+    /// Disk usage (0…1) of a watched path's volume above which status warns.
+    let diskWarningFraction: Double
 
     init(target: any BackupTarget, services: [(name: String, client: SnapshotClient)], history: BackupHistory,
-         retention: BackupRetention, maxAge: TimeInterval, watchedPaths: [String]) {
+         retention: BackupRetention, maxAge: TimeInterval, watchedPaths: [String], diskWarningFraction: Double = 0.9) {
+        self.diskWarningFraction = diskWarningFraction
         self.target = target
         self.services = services
         self.history = history
@@ -109,7 +112,7 @@ actor BackupCoordinator {
         }
         if drill?.passed == false { warnings.append("the last restore drill failed") }
         for path in watchedPaths {
-            if let used = DiskUsage.fraction(path), used > 0.9 {
+            if let used = DiskUsage.fraction(path), used > diskWarningFraction {
                 warnings.append("disk holding \(path) is \(Int(used * 100))% full")
             }
         }

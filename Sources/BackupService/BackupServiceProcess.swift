@@ -43,7 +43,8 @@ public enum BackupServiceProcess {
             coordinator = BackupCoordinator(target: target, services: services,
                                             history: history, retention: BackupRetention(daily: config.backupKeepDaily, weekly: config.backupKeepWeekly),
                                             maxAge: TimeInterval(config.backupMaxAgeHours * 3600),
-                                            watchedPaths: [config.dataDirectory, config.backupDirectory])
+                                            watchedPaths: [config.dataDirectory, config.backupDirectory],
+                                            diskWarningFraction: Double(config.diskUsageWarningPercent) / 100)
         } catch let e as IPCError {
             throw e
         } catch {

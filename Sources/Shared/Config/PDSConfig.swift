@@ -57,6 +57,9 @@ public struct PDSConfig: Sendable {
     public var backupKeepWeekly: Int
     /// Age of the newest complete backup above which `_health` warns (`PDS_BACKUP_MAX_AGE_HOURS`).
     public var backupMaxAgeHours: Int
+    /// Disk usage of the data or backup volume, in percent, above which `_health` warns
+    /// (`PDS_DISK_USAGE_WARNING_PERCENT`, default 90).
+    public var diskUsageWarningPercent: Int
     public var appView: AppViewConfig?
     public var reportService: AppViewConfig?
 
@@ -179,6 +182,7 @@ public struct PDSConfig: Sendable {
         backupKeepDaily = try env.int("PDS_BACKUP_KEEP_DAILY", in: 1...3650, expected: "a count 1-3650") ?? 7
         backupKeepWeekly = try env.int("PDS_BACKUP_KEEP_WEEKLY", in: 0...520, expected: "a count 0-520") ?? 4
         backupMaxAgeHours = try env.int("PDS_BACKUP_MAX_AGE_HOURS", in: 1...87_600, expected: "hours") ?? 26
+        diskUsageWarningPercent = try env.int("PDS_DISK_USAGE_WARNING_PERCENT", in: 1...100, expected: "a percentage 1-100") ?? 90
         appView = try Self.upstream(&env, url: "PDS_BSKY_APP_VIEW_URL", did: "PDS_BSKY_APP_VIEW_DID")
         reportService = try Self.upstream(&env, url: "PDS_REPORT_SERVICE_URL", did: "PDS_REPORT_SERVICE_DID")
 
