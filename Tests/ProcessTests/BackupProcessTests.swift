@@ -12,23 +12,6 @@ import Testing
 /// onto a fresh directory that then serves every account and record, and a corrupted backup
 /// failing its drill.
 @Suite struct BackupProcessTests {
-    /// Runs the `pds` binary with arguments; returns exit status and output.
-    func runPDS(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try PDSUp.binary()
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("PDS_") { env[key] = nil }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     static func sha256Hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
     func json(_ object: [String: Any]) -> Data { try! JSONSerialization.data(withJSONObject: object) }
@@ -93,11 +76,11 @@ import Testing
                 if i % 5 == 0 { _ = await Self.uploadBlob(base, token: token, Self.blobBytes(100 + i, 50_000)) }
             }
         }
-        let run = try runPDS(["backup", "run", "--data", pds.dataDirectory.path])
+        let run = try PDSUp.runCommand(["backup", "run", "--data", pds.dataDirectory.path])
         await writer.value
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("complete"))
-        let drill = try runPDS(["backup", "drill", "--data", pds.dataDirectory.path])
+        let drill = try PDSUp.runCommand(["backup", "drill", "--data", pds.dataDirectory.path])
         #expect(drill.status == 0 && drill.output.contains("PASSED"), "\(drill.output)")
         let health = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json)
         let backups = health["backups"] as? [String: Any]
@@ -109,7 +92,7 @@ import Testing
         let id = try #require(try FileManager.default.contentsOfDirectory(atPath: backupRoot.path).sorted().last)
         let restoredDir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pds-restored-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: restoredDir) }
-        let restore = try runPDS(["restore", "--from", backupRoot.appendingPathComponent(id).path, "--to", restoredDir.path])
+        let restore = try PDSUp.runCommand(["restore", "--from", backupRoot.appendingPathComponent(id).path, "--to", restoredDir.path])
         #expect(restore.status == 0, "\(restore.output)")
         // The restored PDS needs the same secrets (JWT secret, PLC rotation key) and the same
         // PLC directory data: secrets.env and plc.sqlite travel with the data directory here.
@@ -135,8 +118,8 @@ import Testing
         }
 
         // With no new uploads, a further backup copies no blob: all are in the pool already.
-        let catchUp = try runPDS(["backup", "run", "--data", pds.dataDirectory.path])
-        let again = try runPDS(["backup", "run", "--data", pds.dataDirectory.path])
+        let catchUp = try PDSUp.runCommand(["backup", "run", "--data", pds.dataDirectory.path])
+        let again = try PDSUp.runCommand(["backup", "run", "--data", pds.dataDirectory.path])
         #expect(again.status == 0 && again.output.contains(" 0 blobs copied"), "\(catchUp.output)\n\(again.output)")
         let newest = try #require(try FileManager.default.contentsOfDirectory(atPath: backupRoot.path).sorted().last)
 
@@ -146,13 +129,13 @@ import Testing
         let pooled = pool.appendingPathComponent(Self.sha256Hex(someBytes))
         let saved = try Data(contentsOf: pooled)
         try FileManager.default.removeItem(at: pooled)
-        let missing = try runPDS(["backup", "drill", "--data", pds.dataDirectory.path])
+        let missing = try PDSUp.runCommand(["backup", "drill", "--data", pds.dataDirectory.path])
         #expect(missing.status != 0 && missing.output.contains("FAILED") && missing.output.contains(someCID), "\(missing.output)")
         // A flipped byte in it likewise.
         var flipped = saved
         flipped[flipped.count / 3] ^= 0x20
         try flipped.write(to: pooled)
-        let corrupt = try runPDS(["backup", "drill", "--data", pds.dataDirectory.path])
+        let corrupt = try PDSUp.runCommand(["backup", "drill", "--data", pds.dataDirectory.path])
         #expect(corrupt.status != 0 && corrupt.output.contains(someCID), "\(corrupt.output)")
         try saved.write(to: pooled)
 
@@ -185,7 +168,7 @@ import Testing
         var bytes = try Data(contentsOf: snapshot)
         bytes[bytes.count / 2] ^= 0xff
         try bytes.write(to: snapshot)
-        let failed = try runPDS(["backup", "drill", "--data", pds.dataDirectory.path])
+        let failed = try PDSUp.runCommand(["backup", "drill", "--data", pds.dataDirectory.path])
         #expect(failed.status != 0)
         #expect(failed.output.contains("FAILED") && failed.output.contains("auth.sqlite"), "\(failed.output)")
     }

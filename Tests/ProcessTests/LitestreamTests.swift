@@ -11,19 +11,6 @@ import Testing
 @Suite(.enabled(if: (PythonTools.litestream != nil && PythonTools.python != nil) || PythonTools.inCI,
                 "litestream or python not installed (run ./scripts/setup.sh)"))
 struct LitestreamTests {
-    /// Runs a binary; returns exit status and output.
-    func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
 
     /// A single value from a SQLite file, read with Python's sqlite3 (an independent reader).
     func query(_ database: String, _ sql: String) throws -> String {
@@ -41,7 +28,7 @@ struct LitestreamTests {
 
         let configFile = pds.dataDirectory.appendingPathComponent("litestream.yml").path
         let replicas = pds.dataDirectory.appendingPathComponent("replicas").path
-        let generated = try run(try PDSUp.binary().path, ["backup", "litestream-config", "--data", pds.dataDirectory.path,
+        let generated = try PDSUp.runCommand(["backup", "litestream-config", "--data", pds.dataDirectory.path,
                                                           "--replica", replicas, "--output", configFile])
         try #require(generated.status == 0, "\(generated.output)")
         let yaml = try String(contentsOfFile: configFile, encoding: .utf8)
@@ -85,9 +72,10 @@ struct LitestreamTests {
         let restored = await HTTP.eventually(within: .seconds(30), every: .seconds(1)) {
             for file in [restoredAuth, restoredActor] { try? FileManager.default.removeItem(atPath: file) }
             // A service file restores by its path in the config; an account's store by its replica URL.
-            guard (try? run(litestream, ["restore", "-config", configFile, "-o", restoredAuth,
-                                         pds.dataDirectory.path + "/auth.sqlite"]))?.status == 0,
-                  (try? run(litestream, ["restore", "-o", restoredActor, "file://\(replicas)/actors/\(actorFile)"]))?.status == 0
+            guard (try? PDSUp.runCommand(["restore", "-config", configFile, "-o", restoredAuth, pds.dataDirectory.path + "/auth.sqlite"],
+                                         executable: litestream))?.status == 0,
+                  (try? PDSUp.runCommand(["restore", "-o", restoredActor, "file://\(replicas)/actors/\(actorFile)"],
+                                         executable: litestream))?.status == 0
             else { return false }
             handle = (try? query(restoredAuth, "select handle from account where did = '\(did)'")) ?? ""
             records = (try? query(restoredActor, "select count(*) from record where collection = 'app.bsky.feed.post'")) ?? ""

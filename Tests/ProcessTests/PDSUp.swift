@@ -25,6 +25,27 @@ final class PDSUp {
         throw TestFailure("pds binary not found near \(testBinary.path); run `swift build` first")
     }
 
+    /// Runs `executable` (default: the `pds` binary) with `arguments` to completion, with no
+    /// `PDS_*` variables of the test's own environment but those in `environment`; answers its
+    /// exit status and its joined stdout and stderr.
+    static func runCommand(_ arguments: [String], executable: String? = nil,
+                           environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try executable.map { URL(fileURLWithPath: $0) } ?? binary()
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("PDS_") { env[key] = nil }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     /// A TCP port on 127.0.0.1 that nobody is listening on right now.
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -10,23 +10,6 @@ import Testing
 /// s3://BUCKET/PREFIX/backups/<id>` rebuilds a data directory with the blobs in it.
 @Suite(.enabled(if: MotoServer.shouldRun, Comment(rawValue: MotoServer.skipReason)))
 struct S3BackupProcessTests {
-    func runPDS(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try PDSUp.binary()
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("PDS_") { env[key] = nil }
-        env.merge(environment) { $1 }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test func backupDrillAndRestoreThroughS3() async throws {
         try await MotoServer.with { moto in
             let s3 = ["PDS_BACKUP_S3_BUCKET": moto.bucket, "PDS_BACKUP_S3_ENDPOINT": moto.endpoint.absoluteString,
@@ -43,9 +26,9 @@ struct S3BackupProcessTests {
             let cid = try #require(await BackupProcessTests.uploadBlob(pds.baseURL, token: token, bytes))
 
             let data = ["--data", pds.dataDirectory.path]
-            let run = try runPDS(["backup", "run"] + data, environment: s3)
+            let run = try PDSUp.runCommand(["backup", "run"] + data, environment: s3)
             #expect(run.status == 0 && run.output.contains("1 blobs copied"), "\(run.output)")
-            let drill = try runPDS(["backup", "drill"] + data, environment: s3)
+            let drill = try PDSUp.runCommand(["backup", "drill"] + data, environment: s3)
             #expect(drill.status == 0 && drill.output.contains("PASSED"), "\(drill.output)")
             // Nothing is left staged locally, and no local backup was written.
             let staged = pds.dataDirectory.appendingPathComponent("backups/s3-staging/blobs")
@@ -58,7 +41,7 @@ struct S3BackupProcessTests {
             var credentials = s3
             credentials["PDS_BACKUP_S3_BUCKET"] = nil
             credentials["PDS_BACKUP_S3_PREFIX"] = nil
-            let restore = try runPDS(["restore", "--from", "s3://\(moto.bucket)/site/pds/backups/\(id)", "--to", restored.path],
+            let restore = try PDSUp.runCommand(["restore", "--from", "s3://\(moto.bucket)/site/pds/backups/\(id)", "--to", restored.path],
                                      environment: credentials)
             #expect(restore.status == 0, "\(restore.output)")
             let blob = restored.appendingPathComponent("blocks/blocks/\(cid.suffix(2))/\(cid)")
