@@ -13,6 +13,10 @@ cd "$(dirname "$0")/.."
 PORT="${PORT:-$((20000 + RANDOM % 20000))}"
 DURATION="${DURATION:-10s}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
+# Hundreds of thousands of requests from one IP: the reference's global limit (3,000 per
+# 5 minutes per IP) would answer nearly all of them 429. The limiter's own cost is measured
+# by scripts/bench-auth.sh.
+export PDS_RATE_LIMITS_ENABLED="${PDS_RATE_LIMITS_ENABLED:-false}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
 if [ -z "${PDS_BIN:-}" ]; then
