@@ -189,6 +189,7 @@ public enum RepoServiceProcess {
     public static func start(config: PDSConfig) async throws(IPCError) -> ServiceHost {
         let stores = ActorStorePool(dataDirectory: URL(fileURLWithPath: config.dataDirectory),
                                     options: SQLiteOptions(disableWALAutoCheckpoint: config.sqliteDisableWALAutoCheckpoint))
+        await stores.removeStaleReservations()
         var catalog = LexiconCatalog.builtIn
         if let dir = ProcessInfo.processInfo.environment["PDS_LEXICON_DIR"], !dir.isEmpty {
             do { _ = try catalog.load(directory: URL(fileURLWithPath: dir)) } catch {

@@ -84,6 +84,22 @@ extension ActorStorePool {
         try? FileManager.default.removeItem(at: reservedDirectory.appendingPathComponent(didKey + ".key"))
     }
 
+    /// Deletes reserved keys older than `age`: a creation uses its key within seconds, so
+    /// an old one belongs to a creation that was undone (AuthService cannot release it) and
+    /// would otherwise stay on disk for ever. Returns how many were removed.
+    @discardableResult
+    public func removeStaleReservations(olderThan age: TimeInterval = 86_400, now: Date = Date()) -> Int {
+        let fm = FileManager.default
+        var removed = 0
+        for name in (try? fm.contentsOfDirectory(atPath: reservedDirectory.path)) ?? [] where name.hasSuffix(".key") {
+            let url = reservedDirectory.appendingPathComponent(name)
+            guard let modified = (try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+                  now.timeIntervalSince(modified) > age else { continue }
+            if (try? fm.removeItem(at: url)) != nil { removed += 1 }
+        }
+        return removed
+    }
+
     /// Deletes an account's files (store and key).
     public func delete(did: String) throws {
         forget(did)
