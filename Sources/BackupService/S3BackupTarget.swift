@@ -25,7 +25,7 @@ public struct S3BackupTarget: BackupTarget {
     }
 
     /// The target `config` names (its bucket, credentials, prefix), staging under `staging`.
-    public init(config: PDSConfig.S3Backup, staging: URL) throws {
+    public init(config: PDSConfig.S3Bucket, staging: URL) throws {
         guard let key = config.accessKeyID, let secret = config.secretAccessKey else {
             throw BackupError("PDS_BACKUP_S3_BUCKET is set but PDS_BACKUP_S3_ACCESS_KEY_ID or PDS_BACKUP_S3_SECRET_ACCESS_KEY is missing")
         }

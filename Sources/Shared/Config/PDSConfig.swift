@@ -21,7 +21,7 @@ public struct PDSConfig: Sendable {
     // Storage.
     public var dataDirectory: String
     public var blobstoreDiskLocation: String
-    public var blobstoreS3: S3Blobstore?
+    public var blobstoreS3: S3Bucket?
     public var blobUploadLimit: Int
     public var sqliteDisableWALAutoCheckpoint: Bool
     /// `PDS_SQLITE_WAL_WARNING_MB`: `_health` warns when one SQLite write-ahead log passes it.
@@ -47,7 +47,7 @@ public struct PDSConfig: Sendable {
     /// stages them before upload.
     public var backupDirectory: String
     /// The S3 bucket backups go to instead of `backupDirectory`, when `PDS_BACKUP_S3_BUCKET` is set.
-    public var backupS3: S3Backup?
+    public var backupS3: S3Bucket?
     /// When scheduled backups run: an interval or a cron expression; nil when off (`PDS_BACKUP_SCHEDULE`).
     public var backupSchedule: Schedule?
     /// When scheduled restore drills run, likewise (`PDS_BACKUP_DRILL_SCHEDULE`).
@@ -95,25 +95,16 @@ public struct PDSConfig: Sendable {
     /// Rotated files older than this are removed (`PDS_LOG_RETENTION_DAYS`, default 14).
     public var logRetentionDays: Int
 
-    /// The S3 blob store settings, when `PDS_BLOBSTORE_S3_BUCKET` is set.
-    public struct S3Blobstore: Sendable, Equatable {
+    /// An S3-compatible bucket as configured under one variable prefix: the blob store's
+    /// (`PDS_BLOBSTORE_S3_*`) or the backups' (`PDS_BACKUP_S3_*`).
+    public struct S3Bucket: Sendable, Equatable {
         public var bucket: String
         public var region: String?
         public var endpoint: URL?
         public var accessKeyID: String?
         public var secretAccessKey: String?
         public var forcePathStyle: Bool
-    }
-
-    /// The S3 backup target's settings (`PDS_BACKUP_S3_*`).
-    public struct S3Backup: Sendable, Equatable {
-        public var bucket: String
-        public var region: String?
-        public var endpoint: URL?
-        public var accessKeyID: String?
-        public var secretAccessKey: String?
-        public var forcePathStyle: Bool
-        /// Key prefix under which backups are stored (`PDS_BACKUP_S3_PREFIX`), without trailing slash.
+        /// Key prefix (`…_PREFIX`, backups only), without leading or trailing slash; "" for none.
         public var prefix: String
     }
 
@@ -151,18 +142,7 @@ public struct PDSConfig: Sendable {
         let data = env.string("PDS_DATA_DIRECTORY") ?? "./data"
         dataDirectory = Self.absolute(data)
         blobstoreDiskLocation = Self.absolute(env.string("PDS_BLOBSTORE_DISK_LOCATION") ?? dataDirectory + "/blocks")
-        if let bucket = env.string("PDS_BLOBSTORE_S3_BUCKET") {
-            blobstoreS3 = S3Blobstore(bucket: bucket, region: env.string("PDS_BLOBSTORE_S3_REGION"),
-                                      endpoint: try env.url("PDS_BLOBSTORE_S3_ENDPOINT"),
-                                      accessKeyID: env.string("PDS_BLOBSTORE_S3_ACCESS_KEY_ID"),
-                                      secretAccessKey: env.string("PDS_BLOBSTORE_S3_SECRET_ACCESS_KEY"),
-                                      forcePathStyle: try env.bool("PDS_BLOBSTORE_S3_FORCE_PATH_STYLE") ?? false)
-        } else {
-            for name in ["REGION", "ENDPOINT", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY", "FORCE_PATH_STYLE"] {
-                _ = env.string("PDS_BLOBSTORE_S3_" + name)
-            }
-            blobstoreS3 = nil
-        }
+        blobstoreS3 = try Self.s3Bucket(&env, "PDS_BLOBSTORE_S3_")
         blobUploadLimit = try env.int("PDS_BLOB_UPLOAD_LIMIT", in: 1...(1 << 34), expected: "a size in bytes") ?? 104_857_600
         sqliteDisableWALAutoCheckpoint = try env.bool("PDS_SQLITE_DISABLE_WAL_AUTO_CHECKPOINT") ?? false
         sqliteWALWarningMB = try env.int("PDS_SQLITE_WAL_WARNING_MB", in: 1...1_048_576, expected: "megabytes") ?? 256
@@ -176,7 +156,7 @@ public struct PDSConfig: Sendable {
         firehoseSubscriberQueue = try env.int("PDS_FIREHOSE_SUBSCRIBER_QUEUE", in: 1...1_000_000, expected: "an event count") ?? 1000
         firehoseWriteTimeoutMilliseconds = try env.int("PDS_FIREHOSE_WRITE_TIMEOUT_MS", in: 100...600_000, expected: "milliseconds 100-600000") ?? 10_000
         backupDirectory = Self.absolute(env.string("PDS_BACKUP_DIR") ?? dataDirectory + "/backups")
-        backupS3 = try Self.backupS3(&env)
+        backupS3 = try Self.s3Bucket(&env, "PDS_BACKUP_S3_", withPrefix: true)
         backupSchedule = try Self.schedule(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
         backupDrillSchedule = try Self.schedule(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
         backupKeepDaily = try env.int("PDS_BACKUP_KEEP_DAILY", in: 1...3650, expected: "a count 1-3650") ?? 7
@@ -238,18 +218,20 @@ public struct PDSConfig: Sendable {
         return n * unit
     }
 
-    static func backupS3(_ env: inout EnvironmentReader) throws(ConfigError) -> S3Backup? {
-        let bucket = env.string("PDS_BACKUP_S3_BUCKET")
-        let region = env.string("PDS_BACKUP_S3_REGION")
-        let endpoint = try env.url("PDS_BACKUP_S3_ENDPOINT")
-        let key = env.string("PDS_BACKUP_S3_ACCESS_KEY_ID")
-        let secret = env.string("PDS_BACKUP_S3_SECRET_ACCESS_KEY")
-        let pathStyle = try env.bool("PDS_BACKUP_S3_FORCE_PATH_STYLE") ?? false
-        var prefix = env.string("PDS_BACKUP_S3_PREFIX") ?? ""
+    /// The bucket configured under `variables` (`PDS_BLOBSTORE_S3_` or `PDS_BACKUP_S3_`), nil
+    /// when its `BUCKET` is unset. Every variable is read either way, so all count as known.
+    static func s3Bucket(_ env: inout EnvironmentReader, _ variables: String, withPrefix: Bool = false) throws(ConfigError) -> S3Bucket? {
+        let bucket = env.string(variables + "BUCKET")
+        let region = env.string(variables + "REGION")
+        let endpoint = try env.url(variables + "ENDPOINT")
+        let key = env.string(variables + "ACCESS_KEY_ID")
+        let secret = env.string(variables + "SECRET_ACCESS_KEY")
+        let pathStyle = try env.bool(variables + "FORCE_PATH_STYLE") ?? false
+        var prefix = withPrefix ? env.string(variables + "PREFIX") ?? "" : ""
         while prefix.hasSuffix("/") { prefix.removeLast() }
         while prefix.hasPrefix("/") { prefix.removeFirst() }
         guard let bucket else { return nil }
-        return S3Backup(bucket: bucket, region: region, endpoint: endpoint, accessKeyID: key, secretAccessKey: secret,
+        return S3Bucket(bucket: bucket, region: region, endpoint: endpoint, accessKeyID: key, secretAccessKey: secret,
                         forcePathStyle: pathStyle, prefix: prefix)
     }
 
