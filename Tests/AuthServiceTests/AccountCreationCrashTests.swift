@@ -9,6 +9,7 @@ import IPC
 import PLCDirectory
 import RepoService
 import Synchronization
+import TestSupport
 import Testing
 
 /// `createAccount` failing or dying at each step, with a real RepoService (in process, its
@@ -42,7 +43,7 @@ import Testing
             plcStore = try PLCStore(path: dir.appendingPathComponent("plc.sqlite").path)
             let router = Router()
             PLCDirectoryRoutes.register(on: router, store: plcStore)
-            let port = try Self.freePort()
+            let port = try LoopbackPort.free()
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
             plcServer = Task { try await app.runService() }
             plcURL = URL(string: "http://127.0.0.1:\(port)")!
@@ -82,20 +83,6 @@ import Testing
         /// Whether the directory still has `did` as a live (not tombstoned) DID.
         func liveInDirectory(_ did: String) async throws -> Bool {
             try await plcStore.log(did: did)?.state != nil
-        }
-
-        static func freePort() throws -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p in bind(fd, p, length) == 0 && getsockname(fd, p, &length) == 0 }
-            }
-            guard bound else { throw InjectedFailure() }
-            return Int(UInt16(bigEndian: address.sin_port))
         }
     }
 

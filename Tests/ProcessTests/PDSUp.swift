@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -46,28 +47,11 @@ final class PDSUp {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// A TCP port on 127.0.0.1 that nobody is listening on right now.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw TestFailure("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     init(restartDelayMillis: Int = 1500, environment: [String: String] = [:], dataDirectory existing: URL? = nil) throws {
         dataDirectory = existing ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pds-up-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         logFile = dataDirectory.appendingPathComponent("up.log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process = Process()
@@ -78,7 +62,7 @@ final class PDSUp {
         env["PDS_HOSTNAME"] = "localhost"
         // The dev PLC directory would take port + 1, which another test's server (moto, an
         // SMTP sink) may hold: give it a free port of its own.
-        env["PDS_DEV_PLC_PORT"] = String(try Self.freePort())
+        env["PDS_DEV_PLC_PORT"] = String(try LoopbackPort.free())
         env.merge(environment) { $1 }
         process.environment = env
         let log = try FileHandle(forWritingTo: logFile)

@@ -41,7 +41,7 @@ public struct MotoServer {
             Issue.record("CI=true but \(skipReason)")
             return
         }
-        let port = try freePort()
+        let port = try LoopbackPort.free()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
@@ -123,21 +123,6 @@ public struct MotoServer {
         guard r.status.code == 200 else { throw MotoError("reset-auth: HTTP \(r.status.code)") }
     }
 
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw MotoError("socket failed") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw MotoError("bind failed") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
 }
 
 /// moto could not be started or refused a setup call.
