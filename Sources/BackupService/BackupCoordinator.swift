@@ -14,6 +14,12 @@ actor BackupCoordinator {
     let watchedPaths: [String]
     /// Disk usage (0…1) of a watched path's volume above which status warns.
     let diskWarningFraction: Double
+    /// The target's backups as last listed, and when. `status` runs on every `_health`,
+    /// `/metrics` scrape and alert check, and listing reads every manifest (from S3: a LIST
+    /// of every object plus a GET per manifest), so it is reused until this coordinator
+    /// changes the target or `listingLifetime` passes (a folder removed by hand).
+    private var listing: (manifests: [BackupManifest], at: ContinuousClock.Instant)?
+    static let listingLifetime: Duration = .seconds(300)
 
     init(target: any BackupTarget, services: [(name: String, client: SnapshotClient)], history: BackupHistory,
          retention: BackupRetention, maxAge: TimeInterval, watchedPaths: [String], diskWarningFraction: Double = 0.9) {
@@ -55,15 +61,18 @@ actor BackupCoordinator {
             let own = try SQLiteSnapshot.write(history.pool, to: target.stagingFiles(id).appendingPathComponent("backup.sqlite"))
             manifest.files.append(.init(path: "backup.sqlite", size: own.size, sha256: own.sha256, kind: .sqlite))
             let finished = try await target.finish(manifest)
+            listing = nil
             // The backup just made is never among them, whatever the clock says.
-            let deleted = retention.toDelete(try await target.list().map { ($0.id, $0.startedAt, $0.complete) }).filter { $0 != id }
+            let deleted = retention.toDelete(try await backups().map { ($0.id, $0.startedAt, $0.complete) }).filter { $0 != id }
             for old in deleted { try? await target.delete(old) }
+            listing = nil
             let seconds = (ContinuousClock.now - clock).seconds
             try history.recordRun(id: id, startedAt: started, seconds: seconds, complete: true, files: finished.files.count,
                                   bytes: finished.totalSize, error: nil)
             return BackupTypes.Summary(id: id, files: finished.files.count, bytes: finished.totalSize,
                                        blobsCopied: blobsCopied, seconds: seconds, deleted: deleted)
         } catch {
+            listing = nil
             await target.discardStaging(id)
             try? history.recordRun(id: id, startedAt: started, seconds: 0, complete: false, files: manifest.files.count, bytes: 0,
                                    error: "\(error)")
@@ -74,7 +83,7 @@ actor BackupCoordinator {
     /// Restores the newest complete backup into a scratch directory and checks it.
     func drill() async throws -> BackupTypes.DrillResult {
         let started = ContinuousClock.now
-        guard let latest = try await target.list().last(where: \.complete) else {
+        guard let latest = try await backups().last(where: \.complete) else {
             throw BackupError("no complete backup to drill")
         }
         let scratch = target.scratchDirectory.appendingPathComponent("drill-\(latest.id)")
@@ -98,8 +107,17 @@ actor BackupCoordinator {
                                        seconds: (ContinuousClock.now - started).seconds)
     }
 
+    /// The target's backups, oldest first (see `listing`).
+    func backups() async throws -> [BackupManifest] {
+        let now = ContinuousClock.now
+        if let listing, now - listing.at < Self.listingLifetime { return listing.manifests }
+        let manifests = try await target.list()
+        listing = (manifests, now)
+        return manifests
+    }
+
     func status() async throws -> BackupTypes.Status {
-        let all = try await target.list()
+        let all = try await backups()
         let last = all.last(where: \.complete)
         let drill = try history.lastDrill()
         var warnings = [String]()

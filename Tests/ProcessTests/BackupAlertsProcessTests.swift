@@ -5,7 +5,8 @@ import FoundationNetworking
 import Testing
 
 /// The backup guardrails end to end: disk pressure (a threshold of 1%, so any volume counts as
-/// full) and a stale backup (its manifest aged by two days) show in `_health` and `/metrics`.
+/// full) and a stale backup (its manifest aged by two days, BackupService restarted) show in
+/// `_health` and `/metrics`.
 @Suite struct BackupAlertsProcessTests {
     @Test func diskPressureAndStaleBackupShowInHealth() async throws {
         let password = "admin-pw-\(UUID().uuidString.prefix(6))"
@@ -41,6 +42,15 @@ import Testing
             manifest[key] = formatter.string(from: date.addingTimeInterval(-2 * 86400))
         }
         try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
+        // BackupService keeps its listing for minutes (it only changes through it); a restart
+        // reads the aged manifest, as it would after two days.
+        let backupPID = try #require(pds.children()["backup"])
+        kill(backupPID, SIGKILL)
+        let restarted = await HTTP.eventually(within: .seconds(15)) {
+            guard let pid = pds.children()["backup"], pid != backupPID else { return false }
+            return await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200
+        }
+        try #require(restarted, "backup service not back:\n\(pds.log())")
 
         let after = try await backupWarnings()
         #expect(after.contains("the newest complete backup is older than 26 hours"), "\(after)")
