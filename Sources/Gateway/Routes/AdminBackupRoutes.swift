@@ -1,6 +1,5 @@
 import Foundation
 import IPC
-import NIOCore
 import Syntax
 
 /// The backup procedures behind HTTP Basic `admin:PDS_ADMIN_PASSWORD`, for operators who
@@ -12,24 +11,15 @@ enum AdminBackupRoutes {
         let backup = services.backup
         routes.add(.procedure(try NSID("io.pdswift.admin.runBackup")) { req throws(XRPCError) in
             try auth.admin(req.headers)
-            do { return try json(try await backup.runBackup(Empty())) } catch { throw XRPCError(any: error) }
+            do { return try .json(try await backup.runBackup(Empty())) } catch { throw XRPCError(any: error) }
         })
         routes.add(.procedure(try NSID("io.pdswift.admin.runBackupDrill")) { req throws(XRPCError) in
             try auth.admin(req.headers)
-            do { return try json(try await backup.runDrill(Empty())) } catch { throw XRPCError(any: error) }
+            do { return try .json(try await backup.runDrill(Empty())) } catch { throw XRPCError(any: error) }
         })
         routes.add(.query(try NSID("io.pdswift.admin.getBackupStatus")) { req throws(XRPCError) in
             try auth.admin(req.headers)
-            do { return try json(try await backup.status(Empty())) } catch { throw XRPCError(any: error) }
+            do { return try .json(try await backup.status(Empty())) } catch { throw XRPCError(any: error) }
         })
-    }
-
-    /// JSON with dates as ISO 8601 strings, as every other time in XRPC.
-    static func json<T: Encodable>(_ value: T) throws(XRPCError) -> XRPCResponse {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(value) else { throw .internalServerError("cannot encode response") }
-        return .json(preEncoded: ByteBuffer(bytes: data))
     }
 }

@@ -63,10 +63,12 @@ public struct XRPCResponse: Sendable {
         self.body = body
     }
 
-    /// A JSON body.
+    /// A JSON body; dates as ISO 8601 strings, as every time in XRPC.
     public static func json<T: Encodable>(_ value: T) throws(XRPCError) -> XRPCResponse {
         do {
-            let data = try JSONEncoder().encode(value)
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            let data = try encoder.encode(value)
             return XRPCResponse(contentType: "application/json; charset=utf-8", body: ByteBuffer(bytes: data))
         } catch {
             throw .internalServerError("cannot encode response")
