@@ -44,8 +44,9 @@ actor BackupCoordinator {
             for (name, client) in services {
                 let response: SnapshotTypes.Response
                 do {
-                    response = try await client.snapshot(.init(directory: target.stagingFiles(id).path,
-                                                               blobPool: target.stagingPool.path, knownBlobs: known))
+                    // Only BlobService copies blobs: the others need not receive the pool's list.
+                    response = try await client.snapshot(.init(directory: target.stagingFiles(id).path, blobPool: target.stagingPool.path,
+                                                               knownBlobs: name == ServiceName.blob.rawValue ? known : nil))
                 } catch {
                     throw BackupError("\(name) could not snapshot: \(error)")
                 }
