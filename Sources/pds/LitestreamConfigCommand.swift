@@ -20,7 +20,7 @@ struct LitestreamConfigCommand: ParsableCommand {
 
     @Option(name: .customLong("data"), help: "Data directory (default ./data, or PDS_DATA_DIRECTORY).") var data: String?
     @Option(name: .customLong("replica"),
-            help: "Where replicas go: a directory, or s3://BUCKET/PREFIX (default <PDS_BACKUP_DIR>/litestream, or s3://PDS_BACKUP_S3_BUCKET/litestream when that is set).")
+            help: "Where replicas go: a directory, or s3://BUCKET/PREFIX (default <PDS_BACKUP_DIR>/litestream, or s3://PDS_BACKUP_S3_BUCKET/[PDS_BACKUP_S3_PREFIX/]litestream when that is set).")
     var replica: String?
     @Option(name: .customLong("output"), help: "File to write (default: print to stdout).") var output: String?
 
@@ -32,7 +32,7 @@ struct LitestreamConfigCommand: ParsableCommand {
         var environment = ProcessInfo.processInfo.environment
         if let data { environment["PDS_DATA_DIRECTORY"] = PDSConfigPath.absolute(data) }
         let config = try PDSConfig(environment: environment)
-        let target = try LitestreamReplica(argument: replica, backupDirectory: config.backupDirectory, environment: environment)
+        let target = try LitestreamReplica(argument: replica, backupDirectory: config.backupDirectory, s3: config.backupS3)
         let yaml = Self.render(dataDirectory: config.dataDirectory, replica: target)
         // Litestream refuses to start on a watched directory that does not exist yet (no account).
         try FileManager.default.createDirectory(atPath: config.dataDirectory + "/actors", withIntermediateDirectories: true)
@@ -78,22 +78,23 @@ enum LitestreamReplica {
     case directory(String)
     case s3(bucket: String, prefix: String, endpoint: String?, region: String?, forcePathStyle: Bool)
 
-    init(argument: String?, backupDirectory: String, environment: [String: String]) throws {
-        let env = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let s3Options = (endpoint: env("PDS_BACKUP_S3_ENDPOINT"), region: env("PDS_BACKUP_S3_REGION"),
-                         forcePathStyle: env("PDS_BACKUP_S3_FORCE_PATH_STYLE")?.lowercased() == "true")
+    /// `argument` (a directory or `s3://BUCKET/PREFIX`), else the backup bucket `s3`
+    /// (`PDS_BACKUP_S3_*`, under `litestream/`), else `<backupDirectory>/litestream`. An
+    /// `s3://` argument takes its endpoint, region and path style from `s3` too.
+    init(argument: String?, backupDirectory: String, s3: PDSConfig.S3Bucket?) throws {
+        let endpoint = s3?.endpoint?.absoluteString, region = s3?.region, forcePathStyle = s3?.forcePathStyle ?? false
         if let argument, argument.hasPrefix("s3://") {
             let rest = argument.dropFirst("s3://".count)
             let bucket = String(rest.prefix { $0 != "/" })
             guard !bucket.isEmpty else { throw ValidationError("--replica \(argument): expected s3://BUCKET/PREFIX") }
             let prefix = rest.dropFirst(bucket.count).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-            self = .s3(bucket: bucket, prefix: prefix.isEmpty ? "litestream" : prefix, endpoint: s3Options.endpoint,
-                       region: s3Options.region, forcePathStyle: s3Options.forcePathStyle)
+            self = .s3(bucket: bucket, prefix: prefix.isEmpty ? "litestream" : prefix, endpoint: endpoint,
+                       region: region, forcePathStyle: forcePathStyle)
         } else if let argument {
             self = .directory(PDSConfigPath.absolute(argument))
-        } else if let bucket = env("PDS_BACKUP_S3_BUCKET") {
-            self = .s3(bucket: bucket, prefix: "litestream", endpoint: s3Options.endpoint, region: s3Options.region,
-                       forcePathStyle: s3Options.forcePathStyle)
+        } else if let s3 {
+            self = .s3(bucket: s3.bucket, prefix: s3.prefix.isEmpty ? "litestream" : s3.prefix + "/litestream",
+                       endpoint: endpoint, region: region, forcePathStyle: forcePathStyle)
         } else {
             self = .directory(backupDirectory + "/litestream")
         }
