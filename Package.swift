@@ -83,7 +83,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], path: "Sources/Gateway"),
-        .target(name: "RepoService", dependencies: ["Storage", "Repo", "Syntax", "IPLD", "ATCrypto", "Lexicon", "IPC", "Config",
+        .target(name: "RepoService", dependencies: ["Storage", "Repo", "EventStream", "Syntax", "IPLD", "ATCrypto", "Lexicon", "IPC", "Config",
                                                     .product(name: "Logging", package: "swift-log"),
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift")],

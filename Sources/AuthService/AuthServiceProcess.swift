@@ -174,8 +174,9 @@ public enum AuthServiceProcess {
             let creation = AccountCreation(store: store, sessions: sessions, handles: HandleRules(domains: config.serviceHandleDomains),
                                            plc: plc, repo: repo, firehose: firehose, rotationKey: rotationKey,
                                            pdsEndpoint: config.publicURL.absoluteString, inviteRequired: config.inviteRequired)
-            let lifecycle = AccountLifecycle(store: store, handles: HandleRules(domains: config.serviceHandleDomains), plc: plc,
+            var lifecycle = AccountLifecycle(store: store, handles: HandleRules(domains: config.serviceHandleDomains), plc: plc,
                                              firehose: firehose, rotationKey: rotationKey)
+            lifecycle.repoReset = RepoResetClient(caller: repo.caller)
             let mailer = try Self.mailer(config)
             let emails = EmailFlows(store: store, mailer: mailer, lifecycle: lifecycle, repo: repo)
             implementation = AuthServiceImplementation(sessions: sessions, creation: creation, lifecycle: lifecycle, emails: emails, plc: plc,

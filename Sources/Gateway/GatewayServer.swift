@@ -25,6 +25,7 @@ public enum GatewayServer {
         try RepoBlobs.register(in: &routes, services: services, auth: auth, uploadLimit: config.blobUploadLimit)
         try SyncBlobs.register(in: &routes, services: services)
         try AdminRoutes.register(in: &routes, services: services, auth: auth)
+        try AdminRepoRoutes.register(in: &routes, services: services, auth: auth)
         try AdminBackupRoutes.register(in: &routes, services: services, auth: auth)
         return routes
     }

@@ -6,6 +6,8 @@ public struct ServiceConnections: Sendable {
     public let repo: RepoServiceClient
     /// The RepoService's `com.atproto.sync` reads.
     public let repoSync: RepoSyncClient
+    /// The RepoService's `#sync` announcements and repo resets.
+    public let repoReset: RepoResetClient
     public let firehose: FirehoseServiceClient
     public let blob: BlobServiceClient
     public let auth: AuthServiceClient
@@ -25,6 +27,7 @@ public struct ServiceConnections: Sendable {
         }
         repo = RepoServiceClient(caller: caller(.repo))
         repoSync = RepoSyncClient(caller: caller(.repo))
+        repoReset = RepoResetClient(caller: caller(.repo))
         firehose = FirehoseServiceClient(caller: caller(.firehose))
         blob = BlobServiceClient(caller: caller(.blob))
         auth = AuthServiceClient(caller: caller(.auth))

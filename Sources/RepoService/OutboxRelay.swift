@@ -3,7 +3,7 @@ import IPC
 import Logging
 
 /// Hands each account's committed firehose events (its outbox) to FirehoseService, and
-/// drops them once sequenced. Re-sent events are recognised there by (did, rev), so a
+/// drops them once sequenced. Re-sent events are recognised there by (did, kind, dedupe key), so a
 /// crash between sequencing and acknowledging costs nothing.
 public actor OutboxRelay {
     let stores: ActorStorePool
@@ -54,7 +54,7 @@ public actor OutboxRelay {
         while true {
             let pending = try await store.pendingOutbox(limit: 100)
             guard let last = pending.last else { return }
-            let events = pending.map { FirehoseTypes.Event(did: did, kind: "#commit", dedupeKey: $0.rev, body: Data($0.event)) }
+            let events = pending.map { FirehoseTypes.Event(did: did, kind: $0.kind, dedupeKey: $0.dedupeKey, body: Data($0.event)) }
             _ = try await firehose.appendEvents(.init(events: events))
             try await store.acknowledgeOutbox(through: last.id)
         }

@@ -204,6 +204,7 @@ public enum RepoServiceProcess {
         var handlers = service.rpcHandlers()
         service.registerSnapshot(into: &handlers)
         service.registerSyncMethods(into: &handlers)
+        service.registerResetMethods(into: &handlers)
         return try await ServiceHost.serve(.repo, at: config.ipc.repo, handlers: handlers)
     }
 }

@@ -2,6 +2,10 @@
 client writes. For every #commit: the blocks parse as a CAR, the commit verifies against the
 account's did:key, each create/update op's record is in the blocks with its CID. Each commit
 is also written (JSON lines) to OUT_FILE for the Swift side's inversion check.
+The stream is read from cursor 0, so it starts with the account's creation; after the writes
+the account is deactivated and activated again. Every #sync (one at creation, one on
+reactivation) must carry exactly its signed commit block, and the last must be the head that
+getLatestCommit reports.
 usage: sdk_firehose.py BASE_URL OUT_FILE WRITES
 """
 import base64
@@ -25,24 +29,40 @@ described = json.load(urllib.request.urlopen(f"{base}/xrpc/com.atproto.repo.desc
 signing_key = described["didDoc"]["verificationMethod"][0]["publicKeyMultibase"]
 did_key = "did:key:" + signing_key
 
-commits, problems, done = [], [], threading.Event()
-client = FirehoseSubscribeReposClient(base_uri=ws_base)
+commits, syncs, problems, done = [], [], [], threading.Event()
+reactivated = threading.Event()
+client = FirehoseSubscribeReposClient(params=models.ComAtprotoSyncSubscribeRepos.Params(cursor=0), base_uri=ws_base)
+
+
+def check_signed(seq, car):
+    block = car.blocks.get(car.root)
+    if block is None:
+        problems.append(f"seq {seq}: commit block missing")
+        return None
+    signed = dict(block)
+    sig = signed.pop("sig")
+    if not verify_signature(did_key, libipld.encode_dag_cbor(signed), sig):
+        problems.append(f"seq {seq}: signature does not verify")
+    return block
 
 
 def on_message(message):
     commit = parse_subscribe_repos_message(message)
+    if isinstance(commit, models.ComAtprotoSyncSubscribeRepos.Sync) and commit.did == acct.did:
+        car = CAR.from_bytes(commit.blocks)
+        block = check_signed(commit.seq, car)
+        if len(car.blocks) != 1:
+            problems.append(f"seq {commit.seq}: #sync carries {len(car.blocks)} blocks, not just the commit")
+        if block is not None and block["rev"] != commit.rev:
+            problems.append(f"seq {commit.seq}: #sync rev {commit.rev} is not its commit's {block['rev']}")
+        syncs.append({"seq": commit.seq, "rev": commit.rev, "commit": str(car.root)})
+        if reactivated.is_set() and len(syncs) >= 2 and done.is_set():
+            client.stop()
+        return
     if not isinstance(commit, models.ComAtprotoSyncSubscribeRepos.Commit) or commit.repo != acct.did:
         return
     car = CAR.from_bytes(commit.blocks)
-    root = car.root
-    block = car.blocks.get(root)
-    if block is None:
-        problems.append(f"seq {commit.seq}: commit block missing")
-    else:
-        signed = dict(block)
-        sig = signed.pop("sig")
-        if not verify_signature(did_key, libipld.encode_dag_cbor(signed), sig):
-            problems.append(f"seq {commit.seq}: signature does not verify")
+    check_signed(commit.seq, car)
     for op in commit.ops:
         if op.action in ("create", "update") and op.cid is not None and car.blocks.get(op.cid) is None:
             problems.append(f"seq {commit.seq}: record {op.path} missing from blocks")
@@ -53,7 +73,6 @@ def on_message(message):
                              "prev": str(o.prev) if o.prev else None} for o in commit.ops]})
     if len([c for c in commits if c["ops"]]) >= writes:
         done.set()
-        client.stop()
 
 
 thread = threading.Thread(target=lambda: client.start(on_message), daemon=True)
@@ -69,9 +88,23 @@ for i in range(writes):
         writer.com.atproto.repo.delete_record(models.ComAtprotoRepoDeleteRecord.Data(
             repo=acct.did, collection="app.bsky.feed.post", rkey=uris[-2].split("/")[-1]))
 done.wait(60)
+writer.com.atproto.server.deactivate_account(models.ComAtprotoServerDeactivateAccount.Data())
+writer.com.atproto.server.activate_account()
+reactivated.set()
+head = json.load(urllib.request.urlopen(f"{base}/xrpc/com.atproto.sync.getLatestCommit?did={acct.did}"))
+deadline = time.time() + 30
+while len(syncs) < 2 and time.time() < deadline:
+    time.sleep(0.05)
+client.stop()
+if len(syncs) < 2:
+    problems.append(f"saw {len(syncs)} #sync events, expected one at creation and one on reactivation")
+elif syncs[-1]["commit"] != head["cid"] or syncs[-1]["rev"] != head["rev"]:
+    problems.append(f"last #sync {syncs[-1]} is not the head {head}")
+if syncs and commits and syncs[0]["seq"] > commits[0]["seq"] + 5:
+    problems.append("the creation #sync came long after the first commit")
 with open(out_file, "w") as f:
     for c in commits:
         f.write(json.dumps(c) + "\n")
 seqs = [c["seq"] for c in commits]
-print(json.dumps({"commits": len(commits), "problems": problems, "ordered": seqs == sorted(seqs), "did": acct.did}))
+print(json.dumps({"commits": len(commits), "syncs": syncs, "problems": problems, "ordered": seqs == sorted(seqs), "did": acct.did}))
 sys.exit(0 if done.is_set() and not problems and seqs == sorted(seqs) else 1)

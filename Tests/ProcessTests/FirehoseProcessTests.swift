@@ -82,6 +82,7 @@ struct IPCAccount {
         let account = try await IPCAccount.create(pds, did: Self.did)
         try await liveReplayFutureCursorAndAFirehoseRestartLoseNothing(pds, account)
         try await syncEndpointsServeVerifiableRepoAndRecordProofs(pds, account)
+        try await rebuildRepoResetsItAndAnnouncesASync(pds, account)
         _ = await Self.offThePool(pds) { $0.stop() }
     }
 
@@ -215,5 +216,48 @@ struct IPCAccount {
         #expect(unknown.status == 400 && unknown.errorName == "RepoNotFound")
         let plain = try #require(await HTTP.get(sync + "subscribeRepos"))
         #expect(plain.status == 400)
+    }
+
+    /// `pds admin rebuild-repo`: a new head with no history over the same records, announced
+    /// with a `#sync` carrying just that commit; a DID without a repo fails the command.
+    func rebuildRepoResetsItAndAnnouncesASync(_ pds: PDSUp, _ account: IPCAccount) async throws {
+        let sync = pds.baseURL + "/xrpc/com.atproto.sync."
+        let before = try #require(await HTTP.get(sync + "getLatestCommit?did=\(Self.did)")?.json)
+        let state = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json?["firehose"] as? [String: Any])
+        let cursor = try #require(state["head"] as? Int)
+        let consumer = FirehoseConsumer(port: pds.port, cursor: String(cursor))
+        let base = pds.baseURL, data = pds.dataDirectory.path
+        let (status, output) = await Self.offThePool(pds) { _ in
+            (try? PDSUp.runCommand(["admin", "rebuild-repo", Self.did, "--url", base, "--data", data])) ?? (-1, "cannot run pds")
+        }
+        #expect(status == 0 && output.contains("records: 20"), "\(output)")
+        let after = try #require(await HTTP.get(sync + "getLatestCommit?did=\(Self.did)")?.json)
+        let head = try #require(after["cid"] as? String)
+        #expect(head != before["cid"] as? String && (after["rev"] as? String ?? "") > (before["rev"] as? String ?? "~"))
+
+        #expect(await consumer.waitFor { $0.contains { $0.type == "#sync" } }, "\(consumer.failure ?? "")\n\(pds.log().suffix(2000))")
+        let event = try #require(consumer.frames.first { $0.type == "#sync" })
+        #expect(event.seq == Int64(cursor + 1))
+        #expect(event.body["did"] == .string(Self.did) && event.body["rev"] == .string(after["rev"] as? String ?? ""))
+        guard case .bytes(let car)? = event.body["blocks"] else { throw TestFailure("no blocks in \(event.body)") }
+        var reader = try CARReader(bytes: car)
+        let commitBlock = try #require(try reader.next())
+        #expect(try reader.next() == nil, "a #sync carries the commit block only")
+        #expect(reader.roots.map(\.string) == [head] && commitBlock.cid.string == head)
+        let commit = try Commit.decode(commitBlock.bytes)
+        #expect(commit.verify(with: try DIDKey.parse(account.signingKey)) && commit.prev == nil)
+        consumer.stop()
+
+        // The reset repo still exports whole, with every record.
+        let repo = try #require(await HTTP.get(sync + "getRepo?did=\(Self.did)"))
+        let store = MemoryBlockStore()
+        let root = try RepoVerifier.load(MemoryByteSource([UInt8](repo.body)), into: store)
+        let verified = try RepoVerifier.verify(root: root, store: store, did: Self.did, key: try DIDKey.parse(account.signingKey))
+        #expect(root.string == head && verified.recordCount == 20)
+
+        let (missingStatus, missingOutput) = await Self.offThePool(pds) { _ in
+            (try? PDSUp.runCommand(["admin", "rebuild-repo", "did:plc:nobodynobodynobodynobod", "--url", base, "--data", data])) ?? (-1, "")
+        }
+        #expect(missingStatus != 0 && missingOutput.contains("RepoNotFound"), "\(missingOutput)")
     }
 }

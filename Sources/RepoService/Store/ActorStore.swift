@@ -49,6 +49,10 @@ public final class ActorStore: Sendable {
             let blocks = SQLiteBlockStore(db)
             let (_, result) = try Repository.create(did: did, key: key, rev: rev, store: blocks)
             try ActorStore.persist(result, did: did, recordValues: [:], db: db)
+            // As the reference PDS: a new repo's #commit is followed by a #sync of its head, so
+            // a relay starts the account from a known state.
+            try OutboxEvent(syncing: result.commit.bytes, did: did, rev: rev).insert(into: db)
+            try ActorStore.markBlocksLive(db)
             return result
         }
     }
@@ -132,9 +136,8 @@ public final class ActorStore: Sendable {
             INSERT INTO repo_root (did, cid, rev, indexedAt) VALUES (?, ?, ?, ?)
             ON CONFLICT(did) DO UPDATE SET cid = excluded.cid, rev = excluded.rev, indexedAt = excluded.indexedAt
             """, arguments: [did, result.commitCID.string, rev, now])
-        let event = OutboxEvent(result: result, did: did, recordValues: recordValues)
-        try db.execute(sql: "INSERT INTO outbox (rev, event, createdAt) VALUES (?, ?, ?)",
-                       arguments: [rev, Data(event.encoded), now])
+        try dropSuperseded(by: result, db: db)
+        try OutboxEvent(result: result, did: did, recordValues: recordValues).insert(into: db)
     }
 
     /// A consistent snapshot of this database at `destination` (for backups), taken while

@@ -74,7 +74,24 @@ extension ActorStore {
             guard let cidString = try String.fetchOne(db, sql: "SELECT cid FROM repo_root WHERE did = ?", arguments: [did]) else {
                 throw RepoServiceError.repoNotFound(did)
             }
-            try RepoExport.write(head: try CID(string: cidString), store: SQLiteBlockStore(db), sink: sink)
+            let head = try CID(string: cidString)
+            guard try ActorStore.blocksAreLive(db) else {
+                try RepoExport.write(head: head, store: SQLiteBlockStore(db), sink: sink)
+                return
+            }
+            // The table holds exactly this repo: one pass over it in key order beats a lookup per
+            // block down the tree (as the reference PDS exports). The commit goes first.
+            guard let commit = try ActorStore.blockBytes(head, db) else { throw RepoError.missingBlock(head) }
+            var writer = try CARWriter(roots: [head], sink: sink)
+            try writer.write(cid: head, bytes: commit)
+            let headKey = Data(head.bytes)
+            let rows = try Row.fetchCursor(db, sql: "SELECT cid, content FROM repo_block")
+            while let row = try rows.next() {
+                let key: Data = row["cid"]
+                if key == headKey { continue }
+                try writer.write(cid: try CID(bytes: [UInt8](key)), bytes: [UInt8](row["content"] as Data))
+            }
+            try writer.flush()
         }
     }
 
@@ -94,17 +111,18 @@ extension ActorStore {
     }
 
     /// Outbox events not yet acknowledged by the firehose, oldest first.
-    public func pendingOutbox(limit: Int = 100) async throws -> [(id: Int64, rev: String, event: [UInt8])] {
+    public func pendingOutbox(limit: Int = 100) async throws -> [PendingOutboxEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, rev, event FROM outbox ORDER BY id LIMIT ?", arguments: [limit]).map {
-                (id: $0["id"], rev: $0["rev"], event: [UInt8]($0["event"] as Data))
+            try Row.fetchAll(db, sql: "SELECT id, kind, rev, dedupeKey, event FROM outbox_event ORDER BY id LIMIT ?", arguments: [limit]).map {
+                PendingOutboxEvent(id: $0["id"], kind: $0["kind"], rev: $0["rev"], dedupeKey: $0["dedupeKey"],
+                                   event: [UInt8]($0["event"] as Data))
             }
         }
     }
 
     /// Drops outbox events the firehose has sequenced (up to and including `id`).
     public func acknowledgeOutbox(through id: Int64) async throws {
-        try await pool.write { db in try db.execute(sql: "DELETE FROM outbox WHERE id <= ?", arguments: [id]) }
+        try await pool.write { db in try db.execute(sql: "DELETE FROM outbox_event WHERE id <= ?", arguments: [id]) }
     }
 
     /// Lets this reader connection map the file instead of copying every page through

@@ -21,6 +21,25 @@ enum ActorStoreSchema {
                 CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, rev TEXT NOT NULL UNIQUE, event BLOB NOT NULL, createdAt TEXT NOT NULL);
                 """)
         }
+        m.registerMigration("v2") { db in
+            // The outbox carries `#sync` events beside `#commit`s, so it names each row's kind
+            // and the key FirehoseService de-duplicates it by (a commit's rev; several `#sync`s
+            // can share a rev, so theirs adds the time). `record_cid` lets a commit tell whether
+            // a record block it supersedes is still used under another key before dropping it.
+            // `repo_meta.blocks = 'live'` marks a store whose repo_block holds exactly the
+            // current repo (created or rebuilt since superseded blocks are dropped), which a
+            // full export can then read in one pass instead of walking the tree.
+            try db.execute(sql: """
+                CREATE TABLE outbox_event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, rev TEXT NOT NULL,
+                    dedupeKey TEXT NOT NULL, event BLOB NOT NULL, createdAt TEXT NOT NULL);
+                INSERT INTO outbox_event (id, kind, rev, dedupeKey, event, createdAt)
+                    SELECT id, '#commit', rev, rev, event, createdAt FROM outbox;
+                DROP TABLE outbox;
+                CREATE INDEX record_cid ON record (cid);
+                CREATE TABLE repo_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+                """)
+        }
         return m
     }
 }

@@ -1,16 +1,30 @@
+import EventStream
 import Foundation
+import GRDB
 import IPLD
 import Repo
 import Syntax
 
-/// A committed write's firehose `#commit` event, minus the `seq` FirehoseService assigns.
+/// A firehose event of this repo (`#commit` for a write, `#sync` for a new or reset repo),
+/// minus the `seq` FirehoseService assigns.
 ///
 /// Built inside the write transaction and stored in the outbox with it, so no acknowledged
 /// write can miss the firehose.
 struct OutboxEvent {
+    let kind: EventKind
     let body: DataValue
+    let rev: String
+
+    /// The `#sync` event announcing `commit` (its signed DAG-CBOR bytes) as the repo's state.
+    init(syncing commit: [UInt8], did: String, rev: String) {
+        kind = .sync
+        self.rev = rev
+        body = SyncEvent.body(did: did, rev: rev, commit: commit, time: ATDatetime(Date()).string)
+    }
 
     init(result: CommitResult, did: String, recordValues: [String: DataValue]) {
+        kind = .commit
+        rev = result.commit.rev
         let ops: [DataValue] = result.ops.map { op in
             var m: [(String, DataValue)] = [
                 ("action", .string(op.action.rawValue)),
@@ -38,4 +52,23 @@ struct OutboxEvent {
 
     /// The DAG-CBOR bytes stored in the outbox.
     var encoded: [UInt8] { DAGCBOR.encode(body) }
+
+    /// Adds the event to the outbox, in the caller's transaction. A commit is de-duplicated
+    /// by its rev; `#sync`s may repeat a rev (a repo re-announced on reactivation), so theirs
+    /// adds the time.
+    func insert(into db: Database) throws {
+        let now = ATDatetime(Date()).string
+        let dedupeKey = kind == .commit ? rev : "\(rev)@\(now)"
+        try db.execute(sql: "INSERT INTO outbox_event (kind, rev, dedupeKey, event, createdAt) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [kind.rawValue, rev, dedupeKey, Data(encoded), now])
+    }
+}
+
+/// An outbox row not yet acknowledged by FirehoseService.
+public struct PendingOutboxEvent: Sendable {
+    public let id: Int64
+    public let kind: String
+    public let rev: String
+    public let dedupeKey: String
+    public let event: [UInt8]
 }

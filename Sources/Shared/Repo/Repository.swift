@@ -38,7 +38,7 @@ public final class Repository {
         let emptyNode = MSTNode.empty.encode()
         let result = CommitResult(commitCID: cid, commit: commit, since: nil, prevData: nil, ops: [],
                                   newBlocks: [(cid, bytes), (MST.emptyRoot, emptyNode)],
-                                  proofBlocks: [], previousCommitCID: nil)
+                                  proofBlocks: [], previousCommitCID: nil, removedNodes: [])
         return (repo, result)
     }
 
@@ -101,7 +101,7 @@ public final class Repository {
         }
         let result = CommitResult(commitCID: commitCID, commit: newCommit, since: commit.rev, prevData: before.root,
                                   ops: diff.ops, newBlocks: newBlocks, proofBlocks: proofBlocks,
-                                  previousCommitCID: self.commitCID)
+                                  previousCommitCID: self.commitCID, removedNodes: diff.deletedNodes)
         self.commit = newCommit
         self.commitCID = commitCID
         self.tree = working
@@ -123,6 +123,10 @@ public struct CommitResult: Sendable {
     /// Existing MST nodes a consumer needs to verify and invert the commit (sync 1.1).
     public let proofBlocks: [(CID, [UInt8])]
     public let previousCommitCID: CID?
+    /// MST nodes of the previous tree that the new one no longer has: with the previous
+    /// commit (and any record no key points to any more) they are garbage once this commit
+    /// is the head.
+    public let removedNodes: Set<CID>
 
     /// The `blocks` CAR of a firehose `#commit` event: root = commit.
     public var firehoseCAR: [UInt8] {

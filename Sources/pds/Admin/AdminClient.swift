@@ -29,10 +29,11 @@ struct AdminClient {
     /// Calls `nsid`: a GET with `query` when `body` is nil, else a POST of `body` as JSON.
     /// Answers the decoded JSON object; an XRPC error becomes an `AdminFailure` naming it.
     @discardableResult
-    func call(_ nsid: String, query: [(String, String)] = [], body: [String: Any]? = nil, admin: Bool = true) async throws -> [String: Any] {
+    func call(_ nsid: String, query: [(String, String)] = [], body: [String: Any]? = nil, admin: Bool = true,
+              timeout: TimeInterval = 60) async throws -> [String: Any] {
         var components = URLComponents(url: baseURL.appendingPathComponent("xrpc/\(nsid)"), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
-        var request = URLRequest(url: components.url!, timeoutInterval: 60)
+        var request = URLRequest(url: components.url!, timeoutInterval: timeout)
         if admin {
             request.setValue("Basic " + Data("admin:\(adminPassword)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
         }
