@@ -21,4 +21,29 @@ import Testing
         for await event in other.events { seqs.append(event.seq) }
         #expect(seqs == [1, 2])
     }
+
+    /// With many subscribers events are held for the linger and then delivered together, in
+    /// order, to everyone; with few they go out at once.
+    @Test func manySubscribersGetEventsTogetherAfterTheLinger() async throws {
+        let hub = EventHub(capacity: 100, lingerPerSubscriber: .milliseconds(10), maxLinger: .milliseconds(50))
+        #expect(hub.linger(subscribers: 0) == .zero)
+        #expect(hub.linger(subscribers: 3) == .milliseconds(30))
+        #expect(hub.linger(subscribers: 1000) == .milliseconds(50))
+        #expect(EventHub().linger(subscribers: 10) == .zero && EventHub().linger(subscribers: 1000) == .milliseconds(20))
+        let subs = (0..<3).map { _ in hub.subscribe() }
+        for seq in 1...5 { hub.publish(StreamEvent(seq: Int64(seq), frame: [UInt8(seq)])) }
+        #expect(subs.allSatisfy { $0.queuedCount == 0 }, "held for the linger")
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(5)
+        while subs.contains(where: { $0.queuedCount < 5 }) && clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        hub.publish(StreamEvent(seq: 6, frame: [6]))
+        for sub in subs {
+            var seqs: [Int64] = []
+            for await event in sub.events {
+                seqs.append(event.seq)
+                if seqs.count == 6 { break }
+            }
+            #expect(seqs == [1, 2, 3, 4, 5, 6])
+        }
+    }
 }
