@@ -126,4 +126,23 @@ import Testing
         #expect(pending.count == 1)
         #expect(pending.first?.kind == "#commit" && pending.first?.dedupeKey == "3aaaaaaaaaaa2")
     }
+
+    @Test func aCommitOverTheBlockLimitIsRefusedAndChangesNothing() async throws {
+        let dir = try TempDirectory()
+        let (_, store, key) = try await ActorStoreTests().makeStore(dir)
+        let clock = TIDClock()
+        // Distinct records (identical ones would share one block).
+        func big(_ i: Int) -> DataValue { ["$type": "com.example.big", "text": .string("\(i)" + String(repeating: "x", count: 900_000))] }
+        let head = try #require(try store.head())
+        let blocks = try await store.blockCount()
+        await #expect(throws: RepoServiceError.self) {
+            _ = try await store.applyWrites((0..<3).map { .create(path: "com.example.big/\(clock.next().string)", record: big($0)) },
+                                            key: key, clock: clock)
+        }
+        let blocksAfter = try await store.blockCount()
+        #expect(try store.head()?.cid == head.cid && blocksAfter == blocks)
+        // Two fit.
+        _ = try await store.applyWrites((0..<2).map { .create(path: "com.example.big/\(clock.next().string)", record: big($0)) },
+                                        key: key, clock: clock)
+    }
 }

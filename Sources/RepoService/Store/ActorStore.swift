@@ -89,6 +89,12 @@ public final class ActorStore: Sendable {
                     default: throw e
                     }
                 }
+                // The sync spec's cap on a commit's blocks, so its #commit frame stays within
+                // what relays take; the transaction rolls back.
+                let blockBytes = (result.newBlocks + result.proofBlocks).reduce(0) { $0 + $1.1.count }
+                guard blockBytes <= ActorStore.maxCommitBlockBytes else {
+                    throw RepoServiceError.invalidRequest("Commit too large: \(blockBytes) bytes of blocks (max \(ActorStore.maxCommitBlockBytes))")
+                }
                 var values: [String: DataValue] = [:]
                 for w in writes {
                     if case .create(let p, let v) = w { values[p] = v }
@@ -99,6 +105,9 @@ public final class ActorStore: Sendable {
             }
         }
     }
+
+    /// The most bytes of blocks one commit may carry (the sync spec's `#commit` limit).
+    public static let maxCommitBlockBytes = 2_000_000
 
     /// A rev after `previous`: the clock's next TID, bumped if the clock is behind.
     static func nextRev(after previous: String, clock: TIDClock) -> String {
