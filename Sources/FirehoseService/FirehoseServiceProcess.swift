@@ -28,26 +28,31 @@ public struct FirehoseServiceImplementation: FirehoseServiceAPI {
     public func ping(_ request: PingRequest) async throws(IPCError) -> PingResponse { identity.ping(request, databases: [sequencer.pool.path]) }
 
     public func appendEvents(_ request: FirehoseTypes.AppendRequest) async throws(IPCError) -> FirehoseTypes.AppendResponse {
-        var seqs = [Int64]()
+        // Every event is checked before any is sequenced, and the batch is sequenced in one
+        // transaction: a relay's batch is all in or all out.
+        var submissions: [Sequencer.Submission] = []
         for e in request.events {
             guard let kind = EventKind(rawValue: e.kind) else { throw IPCError.remote(name: "InvalidRequest", message: "unknown event kind \(e.kind)") }
             do {
-                let body = try DAGCBOR.decode([UInt8](e.body))
-                let (seq, isNew) = try await sequencer.append(did: e.did, kind: kind, dedupeKey: e.dedupeKey, body: body)
-                seqs.append(seq)
-                if isNew { crawlers?.activity() }
-                if isNew, let publisher {
-                    var withSeq = body
-                    if case .map(var m) = body { m["seq"] = .int(seq); withSeq = .map(m) }
-                    publisher.publish(PublishedEvent(topic: "repo", payload: FirehoseWire.encode(seq: seq, frame: EventFrame.message(kind, body: withSeq))))
-                }
-            } catch let e as IPLDError {
-                throw IPCError.remote(name: "InvalidRequest", message: "event body: \(e.message)")
+                submissions.append(.init(did: e.did, kind: kind, dedupeKey: e.dedupeKey, body: try DAGCBOR.decode([UInt8](e.body))))
             } catch {
-                throw IPCError.remote(name: "InternalServerError", message: "sequencing failed: \(error)")
+                throw IPCError.remote(name: "InvalidRequest", message: "event body: \(error.message)")
             }
         }
-        return FirehoseTypes.AppendResponse(seqs: seqs)
+        let results: [(seq: Int64, isNew: Bool)]
+        do {
+            results = try await sequencer.append(submissions)
+        } catch {
+            throw IPCError.remote(name: "InternalServerError", message: "sequencing failed: \(error)")
+        }
+        for (submission, (seq, isNew)) in zip(submissions, results) where isNew {
+            crawlers?.activity()
+            guard let publisher else { continue }
+            var withSeq = submission.body
+            if case .map(var m) = withSeq { m["seq"] = .int(seq); withSeq = .map(m) }
+            publisher.publish(PublishedEvent(topic: "repo", payload: FirehoseWire.encode(seq: seq, frame: EventFrame.message(submission.kind, body: withSeq))))
+        }
+        return FirehoseTypes.AppendResponse(seqs: results.map(\.seq))
     }
 
     public func eventsAfter(_ request: FirehoseTypes.AfterRequest) async throws(IPCError) -> FirehoseTypes.AfterResponse {

@@ -31,17 +31,24 @@ public actor OutboxRelay {
         for did in await stores.allDIDs() { notify(did) }
     }
 
+    /// Events sent to FirehoseService per call at most.
+    static let batchLimit = 500
+
     private func drainLoop() async {
         var delay = Duration.milliseconds(100)
-        while let did = dirty.first {
-            dirty.remove(did)
+        while !dirty.isEmpty {
+            // Every account with news in one call: under load one round trip and one sequencer
+            // transaction carry many accounts' commits, instead of one each in turn.
+            let dids = dirty
+            dirty.removeAll()
             do {
-                try await drain(did)
+                let unfinished = try await drain(dids)
+                dirty.formUnion(unfinished)
                 delay = .milliseconds(100)
             } catch {
                 // FirehoseService down or restarting: keep the rows and try again.
-                logger.warning("outbox relay for \(did) failed: \(error); retrying")
-                dirty.insert(did)
+                logger.warning("outbox relay for \(dids.count) account(s) failed: \(error); retrying")
+                dirty.formUnion(dids)
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
@@ -49,14 +56,26 @@ public actor OutboxRelay {
         draining = false
     }
 
-    private func drain(_ did: String) async throws {
-        let (store, _) = try await stores.store(for: did)
-        while true {
-            let pending = try await store.pendingOutbox(limit: 100)
-            guard let last = pending.last else { return }
-            let events = pending.map { FirehoseTypes.Event(did: did, kind: $0.kind, dedupeKey: $0.dedupeKey, body: Data($0.event)) }
-            _ = try await firehose.appendEvents(.init(events: events))
-            try await store.acknowledgeOutbox(through: last.id)
+    /// Sends the pending events of `dids` (in outbox order for each account) and acknowledges
+    /// them; answers the accounts that had more than fitted in the batch.
+    private func drain(_ dids: Set<String>) async throws -> Set<String> {
+        var events: [FirehoseTypes.Event] = []
+        var acks: [(store: ActorStore, through: Int64)] = []
+        var unfinished = Set<String>()
+        for did in dids {
+            let room = Self.batchLimit - events.count
+            guard room > 0 else { unfinished.insert(did); continue }
+            // An account deleted since it was queued has nothing left to send.
+            guard let (store, _) = try? await stores.store(for: did) else { continue }
+            let pending = try await store.pendingOutbox(limit: min(100, room))
+            guard let last = pending.last else { continue }
+            events += pending.map { FirehoseTypes.Event(did: did, kind: $0.kind, dedupeKey: $0.dedupeKey, body: Data($0.event)) }
+            acks.append((store, last.id))
+            if pending.count == min(100, room) { unfinished.insert(did) }
         }
+        guard !events.isEmpty else { return unfinished }
+        _ = try await firehose.appendEvents(.init(events: events))
+        for ack in acks { try await ack.store.acknowledgeOutbox(through: ack.through) }
+        return unfinished
     }
 }

@@ -39,18 +39,40 @@ public final class Sequencer: Sendable {
         try m.migrate(pool)
     }
 
+    /// One event to sequence (body without `seq`).
+    public struct Submission: Sendable {
+        public let did: String
+        public let kind: EventKind
+        public let dedupeKey: String
+        public let body: DataValue
+        public init(did: String, kind: EventKind, dedupeKey: String, body: DataValue) {
+            self.did = did; self.kind = kind; self.dedupeKey = dedupeKey; self.body = body
+        }
+    }
+
     /// Sequences an event (body without `seq`); returns its seq and whether it was new.
     @discardableResult
     public func append(did: String, kind: EventKind, dedupeKey: String, body: DataValue, at time: Date = Date()) async throws -> (seq: Int64, isNew: Bool) {
-        let bytes = DAGCBOR.encode(body)
+        try await append([Submission(did: did, kind: kind, dedupeKey: dedupeKey, body: body)], at: time)[0]
+    }
+
+    /// Sequences events in order, all in one transaction (a relay's batch costs one commit,
+    /// not one each); answers each one's seq and whether it was new.
+    public func append(_ events: [Submission], at time: Date = Date()) async throws -> [(seq: Int64, isNew: Bool)] {
+        let encoded = events.map { Data(DAGCBOR.encode($0.body)) }
         return try await pool.write { db in
-            if let existing = try Int64.fetchOne(db, sql: "SELECT seq FROM repo_seq WHERE did = ? AND eventType = ? AND dedupeKey = ?",
-                                                 arguments: [did, kind.rawValue, dedupeKey]) {
-                return (existing, false)
+            let find = try db.cachedStatement(sql: "SELECT seq FROM repo_seq WHERE did = ? AND eventType = ? AND dedupeKey = ?")
+            let insert = try db.cachedStatement(sql: "INSERT INTO repo_seq (did, eventType, dedupeKey, event, sequencedAt) VALUES (?, ?, ?, ?, ?)")
+            var results: [(seq: Int64, isNew: Bool)] = []
+            for (e, bytes) in zip(events, encoded) {
+                if let existing = try Int64.fetchOne(find, arguments: [e.did, e.kind.rawValue, e.dedupeKey]) {
+                    results.append((existing, false))
+                    continue
+                }
+                try insert.execute(arguments: [e.did, e.kind.rawValue, e.dedupeKey, bytes, time.timeIntervalSince1970])
+                results.append((db.lastInsertedRowID, true))
             }
-            try db.execute(sql: "INSERT INTO repo_seq (did, eventType, dedupeKey, event, sequencedAt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [did, kind.rawValue, dedupeKey, Data(bytes), time.timeIntervalSince1970])
-            return (db.lastInsertedRowID, true)
+            return results
         }
     }
 
