@@ -1,4 +1,5 @@
 import EventStream
+import Synchronization
 import Testing
 
 /// Subscriptions leave the hub when their connection ends, and an overflow is visible to
@@ -45,5 +46,51 @@ import Testing
             }
             #expect(seqs == [1, 2, 3, 4, 5, 6])
         }
+    }
+
+    /// A sink that records what it gets, reports a gap when told to, and closes on demand.
+    final class RecordingSink: LiveSink {
+        let state = Mutex<(seqs: [Int64], gapAt: Int64?, closed: Bool, fellBack: Bool)>(([], nil, false, false))
+        func deliver(_ events: ArraySlice<StreamEvent>) -> LiveDelivery {
+            state.withLock { s in
+                if s.closed { return .closed }
+                for (i, e) in events.enumerated() {
+                    if e.seq == s.gapAt { return .gap(at: i) }
+                    s.seqs.append(e.seq)
+                }
+                return .sent
+            }
+        }
+        func fellBack() { state.withLock { $0.fellBack = true } }
+    }
+
+    @Test func aCaughtUpSubscriberTakesEventsDirectlyUntilAGapOrItCloses() async throws {
+        let hub = EventHub()
+        let sub = hub.subscribe()
+        hub.publish(StreamEvent(seq: 1, frame: [1]))
+        let sink = RecordingSink()
+        #expect(!hub.goDirect(sub, sink: sink), "an event is still queued for the reader")
+        var reader = sub.events.makeAsyncIterator()
+        #expect(await reader.next()?.seq == 1)
+        sub.took()
+        #expect(hub.goDirect(sub, sink: sink))
+        hub.publish(StreamEvent(seq: 2, frame: [2]))
+        sink.state.withLock { $0.gapAt = 4 }
+        hub.publish(StreamEvent(seq: 3, frame: [3]))
+        #expect(sub.queuedCount == 0)
+        // The sink refuses 4: it goes to the reader's queue instead, and so does what follows.
+        hub.publish(StreamEvent(seq: 4, frame: [4]))
+        hub.publish(StreamEvent(seq: 5, frame: [5]))
+        #expect(sink.state.withLock { $0.seqs } == [2, 3] && sink.state.withLock { $0.fellBack })
+        #expect(await reader.next()?.seq == 4)
+        #expect(await reader.next()?.seq == 5)
+        sub.took(); sub.took()
+        // Direct again, then the connection closes: the hub drops the subscriber.
+        let second = RecordingSink()
+        #expect(hub.goDirect(sub, sink: second))
+        second.state.withLock { $0.closed = true }
+        hub.publish(StreamEvent(seq: 6, frame: [6]))
+        #expect(hub.count == 0)
+        #expect(await reader.next() == nil)
     }
 }

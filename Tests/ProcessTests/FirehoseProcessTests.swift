@@ -106,8 +106,11 @@ struct IPCAccount {
         try await Task.sleep(for: .seconds(3))
         var acked: [RepoTypes.ApplyWritesResponse] = []
         for i in 0..<6 { acked.append(try await account.post("live \(i)")) }
-        #expect(await live.waitFor { $0.count >= 6 }, "live got \(live.frames.count): \(live.failure ?? "")\n\(pds.log())")
-        let liveCommits = live.commits.filter { $0.body["repo"] == .string(Self.did) && $0.body["ops"] != .array([]) }
+        // The new repo's own #commit and #sync may still be on their way when the consumer
+        // connects: wait for the six writes themselves.
+        let isWrite: (FirehoseConsumer.Frame) -> Bool = { $0.type == "#commit" && $0.body["repo"] == .string(Self.did) && $0.body["ops"] != .array([]) }
+        #expect(await live.waitFor { $0.filter(isWrite).count >= 6 }, "live got \(live.frames.count): \(live.failure ?? "")\n\(pds.log())")
+        let liveCommits = live.frames.filter(isWrite)
         try #require(liveCommits.count == 6)
         expectConsecutive(live.frames)
         var since = account.created.rev

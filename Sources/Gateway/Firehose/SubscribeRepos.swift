@@ -87,7 +87,19 @@ public enum SubscribeRepos {
                     let writer = FrameWriter(channel: channel)
                     var frames = stream.makeAsyncIterator()
                     var ended = false
-                    while !ended, let first = try await frames.next() {
+                    while !ended {
+                        // Caught up: take live events straight from the hub until a gap
+                        // sends the connection back here (or it ends).
+                        if frames.isLiveAndIdle {
+                            let sink = LiveChannelSink(channel: channel, lastSent: frames.lastSeq, writeTimeout: feed.writeTimeout,
+                                                       capacity: feed.hub.capacity, logger: logger)
+                            if feed.hub.goDirect(live, sink: sink) {
+                                guard let after = await sink.waitForFallback() else { return .done }
+                                frames.resume(after: after)
+                                continue
+                            }
+                        }
+                        guard let first = try await frames.next() else { break }
                         var batch = [first]
                         var bytes = first.count
                         while batch.count < FrameWriter.maxFrames, bytes < FrameWriter.maxBytes, frames.hasFrameAtHand {
@@ -122,6 +134,12 @@ public enum SubscribeRepos {
     /// there (a client that resumes reading gets it), and the connection closes when it is
     /// flushed or a second later: nothing more is buffered for this client.
     static func cutOff(_ channel: any Channel, logger: Logger) async {
+        cutOffNow(channel, logger: logger)
+        try? await channel.closeFuture.get()
+    }
+
+    /// `cutOff` without waiting for the close (for the event loop itself).
+    static func cutOffNow(_ channel: any Channel, logger: Logger) {
         logger.info("subscribeRepos client cut off: ConsumerTooSlow")
         let frame = WebSocketFrame(fin: true, opcode: .binary,
                                    data: ByteBuffer(bytes: EventFrame.error("ConsumerTooSlow", message: "Stream consumer too slow")))
@@ -133,6 +151,5 @@ public enum SubscribeRepos {
             grace.cancel()
             channel.close(promise: nil)
         }
-        try? await channel.closeFuture.get()
     }
 }

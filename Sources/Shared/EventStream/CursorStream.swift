@@ -72,6 +72,18 @@ public struct CursorStream: AsyncSequence, Sendable {
             }
         }
 
+        /// Whether the stream is live with nothing queued: the moment its subscription can
+        /// go direct (`EventHub.goDirect`) without skipping or repeating an event.
+        public var isLiveAndIdle: Bool { state == .live && live.queuedCount == 0 }
+
+        /// The seq of the last frame returned (-1 when none yet, live only).
+        public var lastSeq: Int64 { last }
+
+        /// Carries on after `seq`, sent by a `LiveSink` while the subscription was direct.
+        public mutating func resume(after seq: Int64) {
+            if seq > last { last = seq }
+        }
+
         public mutating func next() async throws -> [UInt8]? {
             while true {
                 switch state {

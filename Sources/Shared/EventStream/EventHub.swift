@@ -49,6 +49,8 @@ public final class EventHub: Sendable {
 
     private struct State {
         var subscribers: [UInt64: Subscription] = [:]
+        /// Subscribers that take live events straight into a sink (see `goDirect`).
+        var direct: [UInt64: any LiveSink] = [:]
         /// Events published and not yet delivered (a linger is running).
         var pending: [StreamEvent] = []
         var flushScheduled = false
@@ -86,7 +88,26 @@ public final class EventHub: Sendable {
         return sub
     }
 
-    func unsubscribe(_ id: UInt64) { _ = state.withLock { $0.subscribers.removeValue(forKey: id) } }
+    func unsubscribe(_ id: UInt64) {
+        state.withLock {
+            $0.subscribers[id] = nil
+            $0.direct[id] = nil
+        }
+    }
+
+    /// Switches a subscriber whose reader has taken everything queued for it to `sink`: live
+    /// events then go there instead of to its queue, until the sink reports a gap (then they
+    /// go to the queue again and `fellBack` is called) or that the connection closed. False,
+    /// changing nothing, when events are still queued for the reader (or it left).
+    public func goDirect(_ subscription: Subscription, sink: any LiveSink) -> Bool {
+        state.withLock { s in
+            // Deliveries happen under this lock, so nothing can be queued between the check
+            // and the switch.
+            guard s.subscribers[subscription.id] != nil, subscription.queuedCount == 0 else { return false }
+            s.direct[subscription.id] = sink
+            return true
+        }
+    }
 
     /// How long events are held before delivery with `subscribers` connected.
     public func linger(subscribers: Int) -> Duration {
@@ -97,15 +118,15 @@ public final class EventHub: Sendable {
     /// Delivers an event to every subscriber without waiting for any of them: at once, or
     /// after the linger together with the events published meanwhile, always in order.
     public func publish(_ event: StreamEvent) {
-        let (linger, overflowed) = state.withLock { s -> (Duration?, [Subscription]) in
+        let (linger, outcome) = state.withLock { s -> (Duration?, (overflowed: [Subscription], fellBack: [any LiveSink])) in
             s.pending.append(event)
-            if s.flushScheduled { return (nil, []) }
+            if s.flushScheduled { return (nil, ([], [])) }
             let linger = self.linger(subscribers: s.subscribers.count)
             if linger == .zero { return (nil, Self.deliverPending(&s)) }
             s.flushScheduled = true
-            return (linger, [])
+            return (linger, ([], []))
         }
-        for sub in overflowed { sub.continuation.finish() }
+        Self.settle(outcome)
         if let linger {
             Task { [self] in
                 try? await Task.sleep(for: linger)
@@ -116,28 +137,51 @@ public final class EventHub: Sendable {
 
     /// Delivers what the linger held.
     func flush() {
-        let overflowed = state.withLock { s -> [Subscription] in
+        let outcome = state.withLock { s in
             s.flushScheduled = false
             return Self.deliverPending(&s)
         }
-        for sub in overflowed { sub.continuation.finish() }
+        Self.settle(outcome)
+    }
+
+    /// What a delivery leaves to do once the lock is released: ending the subscribers cut
+    /// off (finishing calls back into `unsubscribe`), telling sinks they fell back.
+    private static func settle(_ outcome: (overflowed: [Subscription], fellBack: [any LiveSink])) {
+        for sub in outcome.overflowed { sub.continuation.finish() }
+        for sink in outcome.fellBack { sink.fellBack() }
     }
 
     /// Hands the pending events to every subscriber, under the lock so that deliveries never
     /// overtake each other; returns the subscribers that overflowed, removed, to be finished
-    /// outside the lock (finishing calls back into `unsubscribe`).
-    private static func deliverPending(_ s: inout State) -> [Subscription] {
+    /// outside the lock (finishing calls back into `unsubscribe`), and the sinks that fell back.
+    private static func deliverPending(_ s: inout State) -> (overflowed: [Subscription], fellBack: [any LiveSink]) {
         let events = s.pending
         s.pending.removeAll(keepingCapacity: true)
         var overflowed: [Subscription] = []
+        var fellBack: [any LiveSink] = []
         for sub in s.subscribers.values {
-            for event in events where !sub.deliver(event) {
+            var queued = events[...]
+            if let sink = s.direct[sub.id] {
+                switch sink.deliver(events[...]) {
+                case .sent: continue
+                case .closed:
+                    s.direct[sub.id] = nil
+                    s.subscribers[sub.id] = nil
+                    overflowed.append(sub)  // finished, so its reader ends
+                    continue
+                case .gap(let index):
+                    s.direct[sub.id] = nil
+                    fellBack.append(sink)
+                    queued = events[(events.startIndex + index)...]
+                }
+            }
+            for event in queued where !sub.deliver(event) {
                 if sub.isTooSlow { overflowed.append(sub) }
                 s.subscribers[sub.id] = nil
                 break
             }
         }
-        return overflowed
+        return (overflowed, fellBack)
     }
 
     /// How many subscribers are connected.

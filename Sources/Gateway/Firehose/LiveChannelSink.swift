@@ -1,0 +1,130 @@
+import Dispatch
+import EventStream
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// A caught-up `subscribeRepos` connection taking live events straight from the hub: each
+/// delivery is one task on the channel's event loop that writes the frames and flushes once,
+/// with no task of the connection's own woken.
+///
+/// A client that stops reading is cut off (`ConsumerTooSlow`) once its channel has stayed
+/// unwritable for the write timeout or more than `capacity` frames have piled up behind it,
+/// so what the gateway buffers for it stays bounded.
+final class LiveChannelSink: LiveSink {
+    private struct State {
+        /// The seq of the last event handed to the channel (-1 before any).
+        var lastSent: Int64
+        /// Set once the connection is cut off or closed: further deliveries are refused.
+        var closed = false
+        /// When the channel was first seen unwritable with frames behind it, and how many.
+        var stalledSince: UInt64? = nil
+        var stalledFrames = 0
+        /// The reader waiting for the sink to fall back (a gap) or the connection to end.
+        var waiter: CheckedContinuation<Int64?, Never>? = nil
+        var fell = false
+    }
+
+    let channel: any Channel
+    let writeTimeout: Duration
+    let capacity: Int
+    let logger: Logger
+    private let state: Mutex<State>
+
+    init(channel: any Channel, lastSent: Int64, writeTimeout: Duration, capacity: Int, logger: Logger) {
+        self.channel = channel
+        self.writeTimeout = writeTimeout
+        self.capacity = capacity
+        self.logger = logger
+        state = Mutex(State(lastSent: lastSent))
+    }
+
+    func deliver(_ events: ArraySlice<StreamEvent>) -> LiveDelivery {
+        var frames: [[UInt8]] = []
+        let verdict = state.withLock { s -> LiveDelivery in
+            if s.closed { return .closed }
+            for (offset, event) in events.enumerated() {
+                if s.lastSent >= 0 {
+                    if event.seq <= s.lastSent { continue }
+                    if event.seq > s.lastSent + 1 { return .gap(at: offset) }
+                }
+                s.lastSent = event.seq
+                frames.append(event.frame)
+            }
+            return .sent
+        }
+        if !frames.isEmpty { send(frames) }
+        if case .gap = verdict, frames.isEmpty { return verdict }
+        // Frames before a gap go out first; the reader fills the gap after them.
+        return verdict
+    }
+
+    func fellBack() {
+        let waiter = state.withLock { s -> CheckedContinuation<Int64?, Never>? in
+            s.fell = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume(returning: lastSent)
+    }
+
+    /// The seq of the last event sent here.
+    var lastSent: Int64 { state.withLock { $0.lastSent } }
+
+    /// Waits until the sink falls back to the reader (answers the seq to carry on after) or
+    /// the task is cancelled because the connection ended (answers nil).
+    func waitForFallback() async -> Int64? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Int64?, Never>) in
+                let resumeNow = state.withLock { s -> Int64?? in
+                    if s.fell { return .some(s.lastSent) }
+                    if s.closed || Task.isCancelled { return .some(nil) }
+                    s.waiter = continuation
+                    return .none
+                }
+                if let now = resumeNow { continuation.resume(returning: now) }
+            }
+        } onCancel: {
+            close()
+        }
+    }
+
+    /// Stops deliveries here and wakes the waiting reader.
+    func close() {
+        let waiter = state.withLock { s -> CheckedContinuation<Int64?, Never>? in
+            s.closed = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// Writes the frames on the event loop and flushes once; notices a stalled client.
+    private func send(_ frames: [[UInt8]]) {
+        let channel = self.channel
+        channel.eventLoop.execute { [self] in
+            for frame in frames {
+                var buffer = channel.allocator.buffer(capacity: frame.count)
+                buffer.writeBytes(frame)
+                channel.write(WebSocketFrame(fin: true, opcode: .binary, data: buffer), promise: nil)
+            }
+            channel.flush()
+            if channel.isWritable {
+                state.withLock { $0.stalledSince = nil; $0.stalledFrames = 0 }
+                return
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            let tooSlow = state.withLock { s -> Bool in
+                let since = s.stalledSince ?? now
+                s.stalledSince = since
+                s.stalledFrames += frames.count
+                return s.stalledFrames > capacity || Duration.nanoseconds(Int64(clamping: now &- since)) > writeTimeout
+            }
+            if tooSlow {
+                close()
+                SubscribeRepos.cutOffNow(channel, logger: logger)
+            }
+        }
+    }
+}
