@@ -4,8 +4,9 @@ import Synchronization
 /// A ROUTER bound at a service's endpoint, owned by its own socket thread, dispatching each
 /// request to an `RPCHandlers` table.
 ///
-/// Async handlers run as tasks on the cooperative pool and post their reply back to the socket
-/// thread; immediate handlers run inline. Replies for a client that has gone away are dropped
+/// Async handlers run as tasks on the cooperative pool and send their reply themselves, on their
+/// own thread (the ROUTER sits behind a lock, see `SharedSocket`); immediate handlers run inline
+/// on the socket thread, which does all the receiving. Replies for a client that has gone away are dropped
 /// (`ZMQ_ROUTER_MANDATORY` makes that a send error instead of a silent queue).
 public final class RPCServer: Sendable {
     public let endpoint: String
@@ -52,17 +53,17 @@ struct ServerJob: Sendable {
     let request: Envelope
     let body: @Sendable (Envelope) async -> Envelope
 
-    /// Runs the handler and posts its reply to the socket thread.
-    func run(inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) async {
-        let reply = await body(request)
-        inbox.post(.reply(identity: identity, frame: reply.encoded()))
+    /// Runs the handler and sends its reply (dropped if the server has closed its socket).
+    func run(socket: SharedSocket<Void>, inFlight: InFlightCount) async {
+        let frame = await body(request).encoded()
+        let identity = self.identity
+        socket.send { s in _ = try? s.socket.send(identity, frame) }
         inFlight.replied()
     }
 }
 
 /// What tasks post to a server's socket thread.
 enum ServerCommand: Sendable {
-    case reply(identity: [UInt8], frame: [UInt8])
     case pause
     case stop(CheckedContinuation<Void, Never>?)
 }
@@ -139,18 +140,48 @@ enum ServerLoop {
             ready.resume(returning: .failure(error))
             return
         }
+        let shared = SharedSocket(socket, extra: (), pipe: inbox.pipe)
         ready.resume(returning: .success(()))
 
         var running = true
         var accepting = true
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
         var batch: [ServerJob] = []
+        var pollSet = PollSet(sockets: [shared.fileDescriptor], pipe: inbox.pipe)
+        var socketFired = true  // look once before the first sleep
         while running {
-            let revents = zmqPoll(sockets: [(socket, Int16(ZMQ_POLLIN))], inbox: inbox, timeoutMillis: -1)[0]
+            // Receive, and declare the sleep that follows, in one critical section: the thread does
+            // not take the lock again before it has slept, so it never holds up a replying handler.
+            shared.receiveThenSleep(fired: socketFired) { s, receive in
+                guard receive else { return ((), .max) }
+                while let frames = try? s.socket.receive() {
+                    guard frames.count == 2, let request = try? Envelope(decoding: frames[1]), request.kind == .request else {
+                        continue  // not one of ours: nothing sensible to answer
+                    }
+                    let identity = frames[0]
+                    guard accepting else {
+                        let refusal = Envelope(kind: .error, id: request.id, method: request.method,
+                                               errorName: "ServiceUnavailable", errorMessage: "service is stopping")
+                        _ = try? s.socket.send(identity, refusal.encoded())
+                        continue
+                    }
+                    switch handlers.handler(for: request) {
+                    case .immediate(let body):
+                        // Sent between receives: the loop still ends on a receive that finds nothing.
+                        _ = try? s.socket.send(identity, body(request).encoded())
+                    case .async(let body):
+                        batch.append(ServerJob(identity: identity, request: request, body: body))
+                    }
+                }
+                return ((), .max)
+            }
+            socketFired = false
+            if !batch.isEmpty {
+                start(batch, socket: shared, inFlight: inFlight)
+                batch.removeAll(keepingCapacity: true)
+            }
             for command in inbox.take() {
                 switch command {
-                case .reply(let identity, let frame):
-                    _ = try? socket.send([identity, frame])
                 case .pause:
                     accepting = false
                 case .stop(let done):
@@ -158,31 +189,13 @@ enum ServerLoop {
                     if let done { stopWaiters.append(done) }
                 }
             }
-            guard running, (revents & Int16(ZMQ_POLLIN)) != 0 else { continue }
-            while let frames = try? socket.receive() {
-                guard frames.count == 2, let request = try? Envelope(decoding: frames[1]), request.kind == .request else {
-                    continue  // not one of ours: nothing sensible to answer
-                }
-                let identity = frames[0]
-                guard accepting else {
-                    let refusal = Envelope(kind: .error, id: request.id, method: request.method,
-                                           errorName: "ServiceUnavailable", errorMessage: "service is stopping")
-                    _ = try? socket.send([identity, refusal.encoded()])
-                    continue
-                }
-                switch handlers.handler(for: request) {
-                case .immediate(let body):
-                    _ = try? socket.send([identity, body(request).encoded()])
-                case .async(let body):
-                    batch.append(ServerJob(identity: identity, request: request, body: body))
-                }
-            }
-            if !batch.isEmpty {
-                start(batch, inbox: inbox, inFlight: inFlight)
-                batch.removeAll(keepingCapacity: true)
+            // Sleep, unless commands are already waiting.
+            if running && inbox.prepareToSleep() {
+                _ = pollSet.wait(timeoutMillis: -1)
+                socketFired = pollSet.fired(0)
             }
         }
-        socket.close()
+        shared.close { _ in }
         context.terminate()
         for command in inbox.close() {
             if case .stop(let done) = command { done?.resume() }
@@ -194,17 +207,17 @@ enum ServerLoop {
     /// once, which runs the first itself and the others as child tasks beside it, so they still
     /// run concurrently (a slow one holds up no other reply) while the socket thread pokes the
     /// pool once per batch instead of once per request.
-    static func start(_ batch: [ServerJob], inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) {
+    static func start(_ batch: [ServerJob], socket: SharedSocket<Void>, inFlight: InFlightCount) {
         let number = inFlight.enter(batch.count)
         let task = Task {
             if batch.count == 1 {
-                await batch[0].run(inbox: inbox, inFlight: inFlight)
+                await batch[0].run(socket: socket, inFlight: inFlight)
             } else {
                 await withDiscardingTaskGroup { group in
                     for job in batch.dropFirst() {
-                        group.addTask { await job.run(inbox: inbox, inFlight: inFlight) }
+                        group.addTask { await job.run(socket: socket, inFlight: inFlight) }
                     }
-                    await batch[0].run(inbox: inbox, inFlight: inFlight)
+                    await batch[0].run(socket: socket, inFlight: inFlight)
                 }
             }
             inFlight.leave(number)

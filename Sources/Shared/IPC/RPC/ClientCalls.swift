@@ -1,0 +1,88 @@
+/// How a call's result reaches its caller.
+typealias CallContinuation = CheckedContinuation<Result<Envelope, IPCError>, Never>
+
+/// A call that has been sent and waits for its reply.
+struct OutstandingCall: Sendable {
+    let method: String
+    let deadline: UInt64
+    let continuation: CallContinuation
+}
+
+/// A client's calls, kept next to its DEALER under the socket's lock: a caller registers its call
+/// in the same critical section as it sends it, so the socket thread can never receive a reply it
+/// does not know about yet.
+struct ClientCalls: Sendable {
+    /// Sent calls by request id.
+    var outstanding: [UInt64: OutstandingCall] = [:]
+    /// Ids cancelled before their call was registered (the cancel overtook the call).
+    var cancelledEarly: Set<UInt64> = []
+    /// Calls handed to the socket thread to send once a peer is connected; while there are any,
+    /// new calls queue behind them instead of overtaking them.
+    var parked = 0
+    /// No outstanding deadline is earlier than this (it may be stale-early): the socket thread
+    /// scans for overdue calls only once it has passed.
+    var nextScan: UInt64 = .max
+
+    mutating func register(_ id: UInt64, _ call: OutstandingCall) {
+        outstanding[id] = call
+        if call.deadline < nextScan { nextScan = call.deadline }
+    }
+}
+
+/// The outcome of trying to send one call.
+enum CallSend: Sendable {
+    case sent
+    /// No peer can take it now: the socket thread keeps it until one can or its wait runs out.
+    case park
+    case failed(IPCError)
+}
+
+extension SharedSocket where Extra == ClientCalls {
+    /// Sends `request` on the caller's own thread, or hands it to the socket thread when no peer
+    /// is connected. `continuation` is resumed exactly once, by whoever settles the call.
+    func call(_ request: Envelope, deadline: UInt64, continuation: CallContinuation,
+              inbox: CommandInbox<ClientCommand>) {
+        let frame = request.encoded()
+        let id = request.id
+        let outcome = send { s -> CallSend in
+            if s.extra.cancelledEarly.remove(id) != nil { return .failed(.cancelled) }
+            if s.extra.parked == 0 {
+                do throws(IPCError) {
+                    if try s.socket.send(frame) {
+                        s.extra.register(id, OutstandingCall(method: request.method, deadline: deadline,
+                                                             continuation: continuation))
+                        // A sleeping socket thread wakes for this call's deadline only if it would
+                        // otherwise sleep past it (it never does for the usual multi-second ones).
+                        if deadline < s.wakeAt { s.wakeRequested = true }
+                        return .sent
+                    }
+                } catch {
+                    return .failed(error)
+                }
+            }
+            s.extra.parked += 1
+            return .park
+        }
+        switch outcome {
+        case .sent:
+            break
+        case .failed(let error):
+            continuation.resume(returning: .failure(error))
+        case .park:
+            if !inbox.post(.call(request, deadline: deadline, continuation)) {
+                continuation.resume(returning: .failure(.stopped))
+            }
+        }
+    }
+
+    /// Cancels call `id`: settles it here when it is outstanding, else lets the socket thread
+    /// find it among the parked calls (or remember the id, should the cancel have overtaken it).
+    func cancel(_ id: UInt64, inbox: CommandInbox<ClientCommand>) {
+        let call = withSlot { s in s.extra.outstanding.removeValue(forKey: id) }
+        if let call {
+            call.continuation.resume(returning: .failure(.cancelled))
+        } else {
+            inbox.post(.cancel(id))
+        }
+    }
+}
