@@ -16,9 +16,6 @@ struct ClientCalls: Sendable {
     var outstanding: [UInt64: OutstandingCall] = [:]
     /// Ids cancelled before their call was registered (the cancel overtook the call).
     var cancelledEarly: Set<UInt64> = []
-    /// Calls handed to the socket thread to send once a peer is connected; while there are any,
-    /// new calls queue behind them instead of overtaking them.
-    var parked = 0
     /// No outstanding deadline is earlier than this (it may be stale-early): the socket thread
     /// scans for overdue calls only once it has passed.
     var nextScan: UInt64 = .max
@@ -32,37 +29,33 @@ struct ClientCalls: Sendable {
 /// The outcome of trying to send one call.
 enum CallSend: Sendable {
     case sent
-    /// No peer can take it now: the socket thread keeps it until one can or its wait runs out.
+    /// No peer can take it now, or (for a caller) the socket was busy: the socket thread takes it
+    /// over, and keeps it until a peer can take it or its connect wait runs out.
     case park
     case failed(IPCError)
 }
 
 extension SharedSocket where Extra == ClientCalls {
-    /// Sends `request` on the caller's own thread, or hands it to the socket thread when no peer
-    /// is connected. `continuation` is resumed exactly once, by whoever settles the call.
+    /// Sends `request` on the caller's own thread, or hands it to the socket thread when the
+    /// socket is busy or no peer is connected. `continuation` is resumed exactly once, by whoever
+    /// settles the call.
     func call(_ request: Envelope, deadline: UInt64, continuation: CallContinuation,
               inbox: CommandInbox<ClientCommand>) {
         let frame = request.encoded()
         let id = request.id
-        let outcome = send { s -> CallSend in
+        let outcome = sendIfFree { s -> CallSend in
             if s.extra.cancelledEarly.remove(id) != nil { return .failed(.cancelled) }
-            if s.extra.parked == 0 {
-                do throws(IPCError) {
-                    if try s.socket.send(frame) {
-                        s.extra.register(id, OutstandingCall(method: request.method, deadline: deadline,
-                                                             continuation: continuation))
-                        // A sleeping socket thread wakes for this call's deadline only if it would
-                        // otherwise sleep past it (it never does for the usual multi-second ones).
-                        if deadline < s.wakeAt { s.wakeRequested = true }
-                        return .sent
-                    }
-                } catch {
-                    return .failed(error)
-                }
+            do throws(IPCError) {
+                guard try s.socket.send(frame) else { return .park }
+            } catch {
+                return .failed(error)
             }
-            s.extra.parked += 1
-            return .park
-        }
+            s.extra.register(id, OutstandingCall(method: request.method, deadline: deadline, continuation: continuation))
+            // A sleeping socket thread wakes for this call's deadline only if it would otherwise
+            // sleep past it (it never does for the usual multi-second ones).
+            if deadline < s.wakeAt { s.wakeRequested = true }
+            return .sent
+        } ?? .park
         switch outcome {
         case .sent:
             break

@@ -69,51 +69,105 @@ enum ClientLoop {
         var monitorFired = true
         var idle = false
 
-        /// Sends a parked call; false when there is still no peer to take it.
-        func trySend(_ call: Waiting) -> Bool {
-            let frame = call.request.encoded()
-            let id = call.request.id
-            let outcome = shared.send { s -> CallSend in
-                if s.extra.cancelledEarly.remove(id) != nil {
-                    s.extra.parked -= 1
-                    return .failed(.cancelled)
+        /// Sends the calls callers handed over (their socket was busy, or no peer was connected),
+        /// oldest first, under one lock; keeps in `waiting` what still finds no peer.
+        func send(_ calls: [Waiting]) {
+            let failed = shared.sendFromSocketThread { s -> [(CallContinuation, IPCError)] in
+                var failed: [(CallContinuation, IPCError)] = []
+                var peer = true
+                for call in calls {
+                    let id = call.request.id
+                    if s.extra.cancelledEarly.remove(id) != nil {
+                        failed.append((call.continuation, .cancelled))
+                        continue
+                    }
+                    do throws(IPCError) {
+                        if peer, try s.socket.send(call.request.encoded()) {
+                            s.extra.register(id, OutstandingCall(method: call.request.method, deadline: call.deadline,
+                                                                 continuation: call.continuation))
+                            continue
+                        }
+                    } catch {
+                        failed.append((call.continuation, error))
+                        continue
+                    }
+                    peer = false
+                    if waiting.updateValue(call, forKey: id) == nil { waitingOrder.append(id) }
                 }
-                do throws(IPCError) {
-                    guard try s.socket.send(frame) else { return .park }
-                    s.extra.register(id, OutstandingCall(method: call.request.method, deadline: call.deadline,
-                                                         continuation: call.continuation))
-                    s.extra.parked -= 1
-                    return .sent
-                } catch {
-                    s.extra.parked -= 1
-                    return .failed(error)
-                }
+                return failed
             }
-            switch outcome {
-            case .sent: return true
-            case .park: return false
-            case .failed(let error):
-                call.continuation.resume(returning: .failure(error))
-                return true
-            }
-        }
-
-        func flushWaiting() {
-            var sent = 0
-            for id in waitingOrder {
-                guard let call = waiting[id] else { sent += 1; continue }
-                if !trySend(call) { break }
-                waiting[id] = nil
-                sent += 1
-            }
-            waitingOrder.removeFirst(sent)
+            for (continuation, error) in failed { continuation.resume(returning: .failure(error)) }
         }
 
         while running {
+            if monitorFired {
+                monitorFired = false
+                while let event = try? monitor.receive() {
+                    guard let first = event.first, first.count >= 2 else { continue }
+                    let code = Int32(first[0]) | Int32(first[1]) << 8  // little-endian u16 event id
+                    if code == ZMQ_EVENT_DISCONNECTED {
+                        // Every call in flight on that connection is lost: fail it now rather
+                        // than at its deadline.
+                        let lost = shared.withSlot { s -> [OutstandingCall] in
+                            defer { s.extra.outstanding.removeAll(); s.extra.nextScan = .max }
+                            return Array(s.extra.outstanding.values)
+                        }
+                        for call in lost {
+                            call.continuation.resume(returning: .failure(.unavailable(endpoint: settings.endpoint)))
+                        }
+                    }
+                }
+            }
+
+            // Calls handed over, and those still waiting for a peer (before them).
+            var handedOver: [Waiting] = waitingOrder.compactMap { waiting.removeValue(forKey: $0) }
+            waitingOrder.removeAll()
+            for command in inbox.take() {
+                switch command {
+                case .call(let request, let deadline, let continuation):
+                    handedOver.append(Waiting(request: request, deadline: deadline,
+                                              sendBy: min(deadline, monotonicNanos() &+ settings.connectWaitNanos),
+                                              continuation: continuation))
+                case .cancel(let id):
+                    if let at = handedOver.firstIndex(where: { $0.request.id == id }) {
+                        handedOver.remove(at: at).continuation.resume(returning: .failure(.cancelled))
+                    } else {
+                        let call = shared.withSlot { s -> OutstandingCall? in
+                            if let call = s.extra.outstanding.removeValue(forKey: id) { return call }
+                            s.extra.cancelledEarly.insert(id)
+                            return nil
+                        }
+                        call?.continuation.resume(returning: .failure(.cancelled))
+                    }
+                case .stop(let done):
+                    running = false
+                    if let done { stopWaiters.append(done) }
+                }
+            }
+            if !running {
+                for call in handedOver { waiting[call.request.id] = call }
+                break
+            }
+            if !handedOver.isEmpty { send(handedOver) }
+
+            // Calls still without a peer when their connect wait is over fail.
+            let now = monotonicNanos()
+            var waitingWake = UInt64.max
+            if !waiting.isEmpty {
+                for (id, call) in waiting {
+                    if call.sendBy <= now {
+                        waiting[id] = nil
+                        call.continuation.resume(returning: .failure(.unavailable(endpoint: settings.endpoint)))
+                    } else {
+                        waitingWake = min(waitingWake, call.sendBy)
+                    }
+                }
+                waitingOrder.removeAll { waiting[$0] == nil }
+            }
+
             // Receive replies, expire overdue calls (only once the earliest deadline has passed),
             // and declare the sleep that follows, all in one critical section: the thread does not
             // take the lock again before it has slept, so it never holds up a sending caller.
-            let now = monotonicNanos()
             let sleepCap = idle ? UInt64.max : now &+ tickNanos
             let (replies, expired, quiet, wakeAt) = shared.receiveThenSleep(fired: socketFired) { s, receive in
                 var replies: [(CallContinuation, Envelope)] = []
@@ -137,7 +191,7 @@ enum ClientLoop {
                     expired = overdue.compactMap { s.extra.outstanding.removeValue(forKey: $0) }
                 }
                 if s.extra.outstanding.isEmpty { s.extra.nextScan = .max }
-                let wakeAt = min(s.extra.nextScan, sleepCap)
+                let wakeAt = min(s.extra.nextScan, sleepCap, waitingWake)
                 return ((replies, expired, s.extra.outstanding.isEmpty, wakeAt), wakeAt)
             }
             socketFired = false
@@ -146,77 +200,10 @@ enum ClientLoop {
                 call.continuation.resume(returning: .failure(.timeout(method: call.method, endpoint: settings.endpoint)))
             }
 
-            if monitorFired {
-                monitorFired = false
-                while let event = try? monitor.receive() {
-                    guard let first = event.first, first.count >= 2 else { continue }
-                    let code = Int32(first[0]) | Int32(first[1]) << 8  // little-endian u16 event id
-                    if code == ZMQ_EVENT_DISCONNECTED {
-                        // Every call in flight on that connection is lost: fail it now rather
-                        // than at its deadline.
-                        let lost = shared.withSlot { s -> [OutstandingCall] in
-                            defer { s.extra.outstanding.removeAll(); s.extra.nextScan = .max }
-                            return Array(s.extra.outstanding.values)
-                        }
-                        for call in lost {
-                            call.continuation.resume(returning: .failure(.unavailable(endpoint: settings.endpoint)))
-                        }
-                    }
-                }
-            }
-
-            for command in inbox.take() {
-                idle = false
-                switch command {
-                case .call(let request, let deadline, let continuation):
-                    let call = Waiting(request: request, deadline: deadline,
-                                       sendBy: min(deadline, monotonicNanos() &+ settings.connectWaitNanos),
-                                       continuation: continuation)
-                    if !waiting.isEmpty || !trySend(call) {
-                        waiting[request.id] = call
-                        waitingOrder.append(request.id)
-                    }
-                case .cancel(let id):
-                    if let call = waiting.removeValue(forKey: id) {
-                        shared.withSlot { $0.extra.parked -= 1 }
-                        call.continuation.resume(returning: .failure(.cancelled))
-                    } else {
-                        let call = shared.withSlot { s -> OutstandingCall? in
-                            if let call = s.extra.outstanding.removeValue(forKey: id) { return call }
-                            s.extra.cancelledEarly.insert(id)
-                            return nil
-                        }
-                        call?.continuation.resume(returning: .failure(.cancelled))
-                    }
-                case .stop(let done):
-                    running = false
-                    if let done { stopWaiters.append(done) }
-                }
-            }
-            if !waiting.isEmpty { flushWaiting() }
-
-            // Parked calls whose connect wait is over fail; the others bound the sleep.
-            var sleepUntil = wakeAt
-            if !waiting.isEmpty {
-                let now = monotonicNanos()
-                var gaveUp = 0
-                for (id, call) in waiting {
-                    if call.sendBy <= now {
-                        waiting[id] = nil
-                        gaveUp += 1
-                        call.continuation.resume(returning: .failure(.unavailable(endpoint: settings.endpoint)))
-                    } else {
-                        sleepUntil = min(sleepUntil, call.sendBy)
-                    }
-                }
-                if gaveUp > 0 { shared.withSlot { $0.extra.parked -= gaveUp } }
-                if waiting.isEmpty { waitingOrder.removeAll() }
-            }
-
             // Sleep, unless commands are already waiting.
-            if running && !monitorFired && inbox.prepareToSleep() {
+            if inbox.prepareToSleep() {
                 let now = monotonicNanos()
-                let timeout = sleepUntil == .max ? -1 : Int32(clamping: (sleepUntil &- min(now, sleepUntil) + 999_999) / 1_000_000)
+                let timeout = wakeAt == .max ? -1 : Int32(clamping: (wakeAt &- min(now, wakeAt) + 999_999) / 1_000_000)
                 let woken = pollSet.wait(timeoutMillis: timeout)
                 socketFired = pollSet.fired(0)
                 monitorFired = pollSet.fired(1)

@@ -64,7 +64,7 @@ public final class RPCClient: RPCCaller {
 
 /// What callers post to a client's socket thread.
 enum ClientCommand: Sendable {
-    /// A call that found no connected peer, to send once there is one.
+    /// A call its caller could not send (the socket was busy, or no peer is connected).
     case call(Envelope, deadline: UInt64, CallContinuation)
     /// Cancels a call that was not outstanding when its caller was cancelled.
     case cancel(UInt64)

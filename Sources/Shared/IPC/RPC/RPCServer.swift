@@ -53,17 +53,22 @@ struct ServerJob: Sendable {
     let request: Envelope
     let body: @Sendable (Envelope) async -> Envelope
 
-    /// Runs the handler and sends its reply (dropped if the server has closed its socket).
-    func run(socket: SharedSocket<Void>, inFlight: InFlightCount) async {
+    /// Runs the handler and sends its reply, or hands it to the socket thread if the socket is
+    /// busy. A reply the server can no longer send (its socket is closed) is dropped.
+    func run(socket: SharedSocket<Void>, inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) async {
         let frame = await body(request).encoded()
         let identity = self.identity
-        socket.send { s in _ = try? s.socket.send(identity, frame) }
+        if socket.sendIfFree({ s in _ = try? s.socket.send(identity, frame) }) == nil {
+            inbox.post(.reply(identity: identity, frame: frame))
+        }
         inFlight.replied()
     }
 }
 
 /// What tasks post to a server's socket thread.
 enum ServerCommand: Sendable {
+    /// A reply whose handler found the socket busy.
+    case reply(identity: [UInt8], frame: [UInt8])
     case pause
     case stop(CheckedContinuation<Void, Never>?)
 }
@@ -150,6 +155,24 @@ enum ServerLoop {
         var pollSet = PollSet(sockets: [shared.fileDescriptor], pipe: inbox.pipe)
         var socketFired = true  // look once before the first sleep
         while running {
+            var replies: [([UInt8], [UInt8])] = []
+            for command in inbox.take() {
+                switch command {
+                case .reply(let identity, let frame):
+                    replies.append((identity, frame))
+                case .pause:
+                    accepting = false
+                case .stop(let done):
+                    running = false
+                    if let done { stopWaiters.append(done) }
+                }
+            }
+            if !replies.isEmpty {
+                shared.sendFromSocketThread { s in
+                    for (identity, frame) in replies { _ = try? s.socket.send(identity, frame) }
+                }
+            }
+            guard running else { break }
             // Receive, and declare the sleep that follows, in one critical section: the thread does
             // not take the lock again before it has slept, so it never holds up a replying handler.
             shared.receiveThenSleep(fired: socketFired) { s, receive in
@@ -177,20 +200,11 @@ enum ServerLoop {
             }
             socketFired = false
             if !batch.isEmpty {
-                start(batch, socket: shared, inFlight: inFlight)
+                start(batch, socket: shared, inbox: inbox, inFlight: inFlight)
                 batch.removeAll(keepingCapacity: true)
             }
-            for command in inbox.take() {
-                switch command {
-                case .pause:
-                    accepting = false
-                case .stop(let done):
-                    running = false
-                    if let done { stopWaiters.append(done) }
-                }
-            }
             // Sleep, unless commands are already waiting.
-            if running && inbox.prepareToSleep() {
+            if inbox.prepareToSleep() {
                 _ = pollSet.wait(timeoutMillis: -1)
                 socketFired = pollSet.fired(0)
             }
@@ -207,17 +221,18 @@ enum ServerLoop {
     /// once, which runs the first itself and the others as child tasks beside it, so they still
     /// run concurrently (a slow one holds up no other reply) while the socket thread pokes the
     /// pool once per batch instead of once per request.
-    static func start(_ batch: [ServerJob], socket: SharedSocket<Void>, inFlight: InFlightCount) {
+    static func start(_ batch: [ServerJob], socket: SharedSocket<Void>, inbox: CommandInbox<ServerCommand>,
+                      inFlight: InFlightCount) {
         let number = inFlight.enter(batch.count)
         let task = Task {
             if batch.count == 1 {
-                await batch[0].run(socket: socket, inFlight: inFlight)
+                await batch[0].run(socket: socket, inbox: inbox, inFlight: inFlight)
             } else {
                 await withDiscardingTaskGroup { group in
                     for job in batch.dropFirst() {
-                        group.addTask { await job.run(socket: socket, inFlight: inFlight) }
+                        group.addTask { await job.run(socket: socket, inbox: inbox, inFlight: inFlight) }
                     }
-                    await batch[0].run(socket: socket, inFlight: inFlight)
+                    await batch[0].run(socket: socket, inbox: inbox, inFlight: inFlight)
                 }
             }
             inFlight.leave(number)

@@ -50,10 +50,14 @@ final class SharedSocket<Extra>: Sendable {
         slot = Mutex(Slot(socket: socket, extra: extra))
     }
 
-    /// Runs `body`, which sends on the socket (from any thread, the socket thread included), then
-    /// keeps the socket thread's wait sound as described above.
-    func send<R: Sendable>(_ body: (inout Slot) -> R) -> R {
-        let (result, wake) = slot.withLock { s -> (R, Bool) in
+    /// Runs `body`, which sends on the socket, from any thread but the socket thread, if the socket
+    /// is free; then keeps the socket thread's wait sound as described above. Returns nil, without
+    /// running `body`, when someone else holds the socket: the sender then hands its message to the
+    /// socket thread instead. Waiting would cost more than that hand-off, and with Linux's
+    /// priority-inheriting futex (what `Mutex` uses) a released lock goes to the next sleeping
+    /// waiter in turn, so under load waiters would queue up behind each other's wake-ups.
+    func sendIfFree<R: Sendable>(_ body: (inout Slot) -> R) -> R? {
+        let attempt = slot.withLockIfAvailable { s -> (R, Bool) in
             let result = body(&s)
             var wake = false
             if s.threadAsleep {
@@ -68,8 +72,18 @@ final class SharedSocket<Extra>: Sendable {
             s.wakeRequested = false
             return (result, wake)
         }
+        guard let (result, wake) = attempt else { return nil }
         if wake { pipe.signal() }
         return result
+    }
+
+    /// Runs `body`, which sends on the socket, on the socket thread itself. The thread must call
+    /// `receiveThenSleep` before it next sleeps (which receives, as the send marks the socket dirty).
+    func sendFromSocketThread<R: Sendable>(_ body: (inout Slot) -> R) -> R {
+        slot.withLock { s in
+            s.dirty = true
+            return body(&s)
+        }
     }
 
     /// Runs `body` under the lock without sending (bookkeeping in `extra`).
