@@ -29,24 +29,28 @@ struct ClientCalls: Sendable {
 /// The outcome of trying to send one call.
 enum CallSend: Sendable {
     case sent
-    /// No peer can take it now, or (for a caller) the socket was busy: the socket thread takes it
-    /// over, and keeps it until a peer can take it or its connect wait runs out.
+    /// No peer can take it now (or the caller chose not to send it itself): the socket thread
+    /// takes it over, and keeps it until a peer can take it or its connect wait runs out.
     case park
     case failed(IPCError)
 }
 
 extension SharedSocket where Extra == ClientCalls {
-    /// Sends `request` on the caller's own thread, or hands it to the socket thread when the
-    /// socket is busy or no peer is connected. `continuation` is resumed exactly once, by whoever
-    /// settles the call.
+    /// Sends `request` on the caller's own thread when that saves waking the socket thread (it is
+    /// asleep and no other call is in flight); otherwise, or when no peer is connected, hands it
+    /// to the socket thread. `continuation` is resumed exactly once, by whoever settles the call.
+    /// `inFlight` is how many calls the client has running, this one included.
     func call(_ request: Envelope, deadline: UInt64, continuation: CallContinuation,
-              inbox: CommandInbox<ClientCommand>) {
-        let frame = request.encoded()
+              inbox: CommandInbox<ClientCommand>, inFlight: Int) {
         let id = request.id
-        let outcome = sendIfFree { s -> CallSend in
+        // With other calls in flight the socket thread will soon wake for their replies anyway,
+        // and then sends what was handed over in one batch.
+        let alone = inFlight == 1
+        let outcome = (alone ? sendIfAsleep { s -> CallSend? in
             if s.extra.cancelledEarly.remove(id) != nil { return .failed(.cancelled) }
+            if !s.extra.outstanding.isEmpty { return nil }
             do throws(IPCError) {
-                guard try s.socket.send(frame) else { return .park }
+                guard try s.socket.send(request.encoded()) else { return .park }
             } catch {
                 return .failed(error)
             }
@@ -55,7 +59,7 @@ extension SharedSocket where Extra == ClientCalls {
             // sleep past it (it never does for the usual multi-second ones).
             if deadline < s.wakeAt { s.wakeRequested = true }
             return .sent
-        } ?? .park
+        } : nil) ?? .park
         switch outcome {
         case .sent:
             break

@@ -205,6 +205,7 @@ enum ClientLoop {
                 let now = monotonicNanos()
                 let timeout = wakeAt == .max ? -1 : Int32(clamping: (wakeAt &- min(now, wakeAt) + 999_999) / 1_000_000)
                 let woken = pollSet.wait(timeoutMillis: timeout)
+                shared.markAwake()
                 socketFired = pollSet.fired(0)
                 monitorFired = pollSet.fired(1)
                 idle = !woken && waiting.isEmpty && quiet

@@ -16,6 +16,8 @@ public final class RPCClient: RPCCaller {
     private let inbox: CommandInbox<ClientCommand>
     private let channel: SharedSocket<ClientCalls>
     private let nextID = Atomic<UInt64>(1)
+    /// Calls running (a hint for whether a caller is alone, see `SharedSocket.call`).
+    private let running = Atomic<Int>(0)
 
     /// Connects to `endpoint` (`ipc://path` or `tcp://host:port`). Fails only for an endpoint
     /// libzmq cannot parse: the service itself need not be up yet.
@@ -44,9 +46,11 @@ public final class RPCClient: RPCCaller {
         let inbox = self.inbox
         let channel = self.channel
         if Task.isCancelled { throw IPCError.cancelled }
+        let inFlight = running.add(1, ordering: .relaxed).newValue
+        defer { running.subtract(1, ordering: .relaxed) }
         let result: Result<Envelope, IPCError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                channel.call(request, deadline: deadline, continuation: continuation, inbox: inbox)
+                channel.call(request, deadline: deadline, continuation: continuation, inbox: inbox, inFlight: inFlight)
             }
         } onCancel: {
             channel.cancel(id, inbox: inbox)

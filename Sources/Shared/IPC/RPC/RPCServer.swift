@@ -53,12 +53,14 @@ struct ServerJob: Sendable {
     let request: Envelope
     let body: @Sendable (Envelope) async -> Envelope
 
-    /// Runs the handler and sends its reply, or hands it to the socket thread if the socket is
-    /// busy. A reply the server can no longer send (its socket is closed) is dropped.
+    /// Runs the handler and sends its reply itself if that saves waking the socket thread, else
+    /// hands it to the socket thread. A reply the server can no longer send (socket closed) is dropped.
     func run(socket: SharedSocket<Void>, inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) async {
         let frame = await body(request).encoded()
         let identity = self.identity
-        if socket.sendIfFree({ s in _ = try? s.socket.send(identity, frame) }) == nil {
+        // Alone, the reply saves a wake-up of the socket thread by going out here; among others,
+        // the thread is woken anyway and sends them all in one batch.
+        if inFlight.value > 1 || socket.sendIfAsleep({ s in _ = try? s.socket.send(identity, frame) }) == nil {
             inbox.post(.reply(identity: identity, frame: frame))
         }
         inFlight.replied()
@@ -67,7 +69,7 @@ struct ServerJob: Sendable {
 
 /// What tasks post to a server's socket thread.
 enum ServerCommand: Sendable {
-    /// A reply whose handler found the socket busy.
+    /// A reply handed over by its handler (the socket thread was up, or the socket busy).
     case reply(identity: [UInt8], frame: [UInt8])
     case pause
     case stop(CheckedContinuation<Void, Never>?)
@@ -84,24 +86,24 @@ final class InFlightCount: Sendable {
     private struct State {
         var running: [UInt64: Task<Void, Never>] = [:]
         var finishedEarly: Set<UInt64> = []
-        var count = 0
     }
 
     private let state = Mutex(State())
     private let next = Atomic<UInt64>(0)
+    private let count = Atomic<Int>(0)
 
     /// How many handlers have started and not yet finished.
-    var value: Int { state.withLock { $0.count } }
+    var value: Int { count.load(ordering: .relaxed) }
 
     /// Counts `handlers` about to start in one task and returns the task's number.
     func enter(_ handlers: Int) -> UInt64 {
-        state.withLock { $0.count += handlers }
+        count.add(handlers, ordering: .relaxed)
         return next.add(1, ordering: .relaxed).newValue
     }
 
     /// Called when one handler's reply has been posted.
     func replied() {
-        state.withLock { $0.count -= 1 }
+        count.subtract(1, ordering: .relaxed)
     }
 
     /// Remembers the task running handler `number`, for cancellation.
@@ -206,6 +208,7 @@ enum ServerLoop {
             // Sleep, unless commands are already waiting.
             if inbox.prepareToSleep() {
                 _ = pollSet.wait(timeoutMillis: -1)
+                shared.markAwake()
                 socketFired = pollSet.fired(0)
             }
         }

@@ -16,21 +16,20 @@ import Synchronization
 /// reset the descriptor the socket thread sleeps on although a message is now waiting. Hence the
 /// socket thread, in the same critical section as its receive-until-nothing-is-left (which leaves
 /// the descriptor armed), declares that it will not look at the socket again before it next wakes
-/// (`threadAsleep`), and does not take the lock again until then, so it never holds up a sender.
+/// (`awake` false), and does not take the lock again until then, so it never holds up a sender.
 /// From then on every sender reads `ZMQ_EVENTS` right after its send and, if input is pending,
-/// wakes the thread through the pipe; a sender that finds the thread awake only marks the socket
-/// dirty, which makes the thread's next pass receive.
+/// wakes the thread through the pipe. A sender only sends itself while the thread is asleep, which
+/// is when it saves a wake-up; when the thread is up anyway (under load) handing it the message is
+/// cheaper, as it sends a whole batch under one lock and no `ZMQ_EVENTS` read is needed.
 final class SharedSocket<Extra>: Sendable {
     /// What the lock guards: the socket, the sleep bookkeeping, and the owner's own `extra` state
     /// (a client's calls awaiting replies), which must change together with sends and receives.
     struct Slot {
         var socket: ZMQSocket
         var extra: Extra
-        /// The socket thread will not look at the socket again before it wakes from poll.
-        fileprivate var threadAsleep = false
         /// When that sleep ends on its own (monotonic ns); a sender whose call is due earlier wakes it.
         fileprivate(set) var wakeAt: UInt64 = .max
-        /// Somebody other than a receive-to-EAGAIN touched the socket while the thread was awake.
+        /// The socket thread sent on the socket since its last receive.
         fileprivate var dirty = false
         /// A sender saw input pending while the thread slept, and woke it.
         fileprivate var inputPending = false
@@ -39,6 +38,11 @@ final class SharedSocket<Extra>: Sendable {
     }
 
     private let slot: Mutex<Slot>
+    /// False from the moment the socket thread, under the lock, has received for the last time
+    /// before it sleeps, until it returns from poll (or a sender decides to wake it). While it is
+    /// false, the thread will not look at the socket before waking. Changed to false only under
+    /// the lock, and read by senders under the lock when it matters.
+    private let awake = Atomic<Bool>(true)
     private let pipe: WakePipe
     /// The socket's `ZMQ_FD`, read once (it does not change while the socket is open).
     let fileDescriptor: Int32
@@ -51,28 +55,26 @@ final class SharedSocket<Extra>: Sendable {
     }
 
     /// Runs `body`, which sends on the socket, from any thread but the socket thread, if the socket
-    /// is free; then keeps the socket thread's wait sound as described above. Returns nil, without
-    /// running `body`, when someone else holds the socket: the sender then hands its message to the
-    /// socket thread instead. Waiting would cost more than that hand-off, and with Linux's
-    /// priority-inheriting futex (what `Mutex` uses) a released lock goes to the next sleeping
-    /// waiter in turn, so under load waiters would queue up behind each other's wake-ups.
-    func sendIfFree<R: Sendable>(_ body: (inout Slot) -> R) -> R? {
-        let attempt = slot.withLockIfAvailable { s -> (R, Bool) in
-            let result = body(&s)
-            var wake = false
-            if s.threadAsleep {
-                if s.wakeRequested || (s.socket.events() & Int16(ZMQ_POLLIN)) != 0 {
-                    s.threadAsleep = false
-                    s.inputPending = true
-                    wake = true
-                }
-            } else {
-                s.dirty = true
-            }
+    /// thread is asleep and the socket free; then keeps the socket thread's wait sound as described
+    /// above. Returns nil, without running `body`, otherwise: the sender then hands its message to
+    /// the socket thread. When the thread is up, that is cheaper (see above); when the socket is
+    /// busy, waiting would cost more than the hand-off, and with Linux's priority-inheriting futex
+    /// (what `Mutex` uses) a released lock goes to the next sleeping waiter in turn, so under load
+    /// waiters would queue up behind each other's wake-ups.
+    /// `body` may also decline (return nil) before touching the socket.
+    func sendIfAsleep<R: Sendable>(_ body: (inout Slot) -> R?) -> R? {
+        if awake.load(ordering: .relaxed) { return nil }
+        let attempt = slot.withLockIfAvailable { s -> (R, Bool)? in
+            if awake.load(ordering: .relaxed) { return nil }
+            guard let result = body(&s) else { return nil }
+            s.dirty = true
+            guard s.wakeRequested || (s.socket.events() & Int16(ZMQ_POLLIN)) != 0 else { return (result, false) }
             s.wakeRequested = false
-            return (result, wake)
+            s.inputPending = true
+            awake.store(true, ordering: .relaxed)
+            return (result, true)
         }
-        guard let (result, wake) = attempt else { return nil }
+        guard let (result, wake) = attempt ?? nil else { return nil }
         if wake { pipe.signal() }
         return result
     }
@@ -101,11 +103,17 @@ final class SharedSocket<Extra>: Sendable {
             let receive = fired || s.inputPending || s.dirty
             s.inputPending = false
             s.dirty = false
+            s.wakeRequested = false
             let (result, wakeAt) = body(&s, receive)
-            s.threadAsleep = true
             s.wakeAt = wakeAt
+            awake.store(false, ordering: .relaxed)
             return result
         }
+    }
+
+    /// Socket thread, on returning from poll: from now on senders hand their messages over.
+    func markAwake() {
+        awake.store(true, ordering: .relaxed)
     }
 
     /// Closes the socket (socket thread, at the end) after `body` has taken what is left in

@@ -1,6 +1,8 @@
 import CZeroMQ
 
-/// One libzmq socket. Not `Sendable`: it is made, used and closed on its owner's socket thread.
+/// One libzmq socket. Not `Sendable`: it is used either on its owner's socket thread alone
+/// (pub/sub) or from inside the lock of a `SharedSocket` (request/reply), never from two threads
+/// at once.
 ///
 /// `close` sets linger to 0 first, so closing never waits on a peer that has gone away, and
 /// makes any later use throw `IPCError.stopped` instead of touching freed memory.
