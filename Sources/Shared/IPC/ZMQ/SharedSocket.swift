@@ -27,9 +27,10 @@ final class SharedSocket<Extra>: Sendable {
     struct Slot {
         var socket: ZMQSocket
         var extra: Extra
-        /// When that sleep ends on its own (monotonic ns); a sender whose call is due earlier wakes it.
+        /// When the socket thread's next sleep ends on its own (monotonic ns); a sender whose call
+        /// is due earlier wakes it.
         fileprivate(set) var wakeAt: UInt64 = .max
-        /// The socket thread sent on the socket since its last receive.
+        /// Someone sent on the socket since the thread's last receive (so it receives again before sleeping).
         fileprivate var dirty = false
         /// A sender saw input pending while the thread slept, and woke it.
         fileprivate var inputPending = false
