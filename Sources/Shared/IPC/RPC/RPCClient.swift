@@ -3,9 +3,8 @@ import Synchronization
 
 /// A DEALER connected to one service's ROUTER, owned by its own socket thread.
 ///
-/// A call is sent on the calling task's own thread (the DEALER sits behind a lock, see
-/// `SharedSocket`); the socket thread receives, matches replies to callers by request id and fails
-/// every call whose deadline passes. The socket is set to
+/// Calls from any task are posted to the socket thread, which sends them, matches replies to
+/// callers by request id and fails every call whose deadline passes. The socket is set to
 /// `ZMQ_IMMEDIATE`, so nothing is queued towards a peer that is not connected: a call made while
 /// the service is down waits at most `connectWait` for it to come (back) and then fails with
 /// `.unavailable`; a call already sent to a service that then dies fails with `.timeout`. Neither
@@ -14,10 +13,7 @@ public final class RPCClient: RPCCaller {
     public let endpoint: String
     public let defaultTimeout: Duration
     private let inbox: CommandInbox<ClientCommand>
-    private let channel: SharedSocket<ClientCalls>
     private let nextID = Atomic<UInt64>(1)
-    /// Calls running (a hint for whether a caller is alone, see `SharedSocket.call`).
-    private let running = Atomic<Int>(0)
 
     /// Connects to `endpoint` (`ipc://path` or `tcp://host:port`). Fails only for an endpoint
     /// libzmq cannot parse: the service itself need not be up yet.
@@ -28,12 +24,12 @@ public final class RPCClient: RPCCaller {
         let inbox = try CommandInbox<ClientCommand>()
         self.inbox = inbox
         let settings = ClientLoop.Settings(endpoint: endpoint, connectWaitNanos: connectWait.nanoseconds)
-        let started: Result<SharedSocket<ClientCalls>, IPCError> = await withCheckedContinuation { ready in
+        let started: Result<Void, IPCError> = await withCheckedContinuation { ready in
             startSocketThread(name: "ipc-client \(endpoint)") {
                 ClientLoop.run(settings, inbox: inbox, ready: ready)
             }
         }
-        channel = try started.get()
+        try started.get()
     }
 
     deinit { inbox.post(.stop(nil)) }
@@ -44,16 +40,15 @@ public final class RPCClient: RPCCaller {
         let id = request.id
         let deadline = monotonicNanos() &+ timeout.nanoseconds
         let inbox = self.inbox
-        let channel = self.channel
         if Task.isCancelled { throw IPCError.cancelled }
-        let inFlight = running.add(1, ordering: .relaxed).newValue
-        defer { running.subtract(1, ordering: .relaxed) }
         let result: Result<Envelope, IPCError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                channel.call(request, deadline: deadline, continuation: continuation, inbox: inbox, inFlight: inFlight)
+                if !inbox.post(.call(request, deadline: deadline, continuation)) {
+                    continuation.resume(returning: .failure(.stopped))
+                }
             }
         } onCancel: {
-            channel.cancel(id, inbox: inbox)
+            inbox.post(.cancel(id))
         }
         return try result.get().checkedReply()
     }
@@ -68,9 +63,7 @@ public final class RPCClient: RPCCaller {
 
 /// What callers post to a client's socket thread.
 enum ClientCommand: Sendable {
-    /// A call its caller could not send (the socket was busy, or no peer is connected).
-    case call(Envelope, deadline: UInt64, CallContinuation)
-    /// Cancels a call that was not outstanding when its caller was cancelled.
+    case call(Envelope, deadline: UInt64, CheckedContinuation<Result<Envelope, IPCError>, Never>)
     case cancel(UInt64)
     case stop(CheckedContinuation<Void, Never>?)
 }

@@ -4,9 +4,8 @@ import Synchronization
 /// A ROUTER bound at a service's endpoint, owned by its own socket thread, dispatching each
 /// request to an `RPCHandlers` table.
 ///
-/// Async handlers run as tasks on the cooperative pool and send their reply themselves, on their
-/// own thread (the ROUTER sits behind a lock, see `SharedSocket`); immediate handlers run inline
-/// on the socket thread, which does all the receiving. Replies for a client that has gone away are dropped
+/// Async handlers run as tasks on the cooperative pool and post their reply back to the socket
+/// thread; immediate handlers run inline. Replies for a client that has gone away are dropped
 /// (`ZMQ_ROUTER_MANDATORY` makes that a send error instead of a silent queue).
 public final class RPCServer: Sendable {
     public let endpoint: String
@@ -53,23 +52,16 @@ struct ServerJob: Sendable {
     let request: Envelope
     let body: @Sendable (Envelope) async -> Envelope
 
-    /// Runs the handler and sends its reply itself if that saves waking the socket thread, else
-    /// hands it to the socket thread. A reply the server can no longer send (socket closed) is dropped.
-    func run(socket: SharedSocket<Void>, inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) async {
-        let frame = await body(request).encoded()
-        let identity = self.identity
-        // Alone, the reply saves a wake-up of the socket thread by going out here; among others,
-        // the thread is woken anyway and sends them all in one batch.
-        if inFlight.value > 1 || socket.sendIfAsleep({ s in _ = try? s.socket.send(identity, frame) }) == nil {
-            inbox.post(.reply(identity: identity, frame: frame))
-        }
+    /// Runs the handler and posts its reply to the socket thread.
+    func run(inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) async {
+        let reply = await body(request)
+        inbox.post(.reply(identity: identity, frame: reply.encoded()))
         inFlight.replied()
     }
 }
 
 /// What tasks post to a server's socket thread.
 enum ServerCommand: Sendable {
-    /// A reply handed over by its handler (the socket thread was up, or the socket busy).
     case reply(identity: [UInt8], frame: [UInt8])
     case pause
     case stop(CheckedContinuation<Void, Never>?)
@@ -86,24 +78,24 @@ final class InFlightCount: Sendable {
     private struct State {
         var running: [UInt64: Task<Void, Never>] = [:]
         var finishedEarly: Set<UInt64> = []
+        var count = 0
     }
 
     private let state = Mutex(State())
     private let next = Atomic<UInt64>(0)
-    private let count = Atomic<Int>(0)
 
     /// How many handlers have started and not yet finished.
-    var value: Int { count.load(ordering: .relaxed) }
+    var value: Int { state.withLock { $0.count } }
 
     /// Counts `handlers` about to start in one task and returns the task's number.
     func enter(_ handlers: Int) -> UInt64 {
-        count.add(handlers, ordering: .relaxed)
+        state.withLock { $0.count += handlers }
         return next.add(1, ordering: .relaxed).newValue
     }
 
     /// Called when one handler's reply has been posted.
     func replied() {
-        count.subtract(1, ordering: .relaxed)
+        state.withLock { $0.count -= 1 }
     }
 
     /// Remembers the task running handler `number`, for cancellation.
@@ -147,21 +139,18 @@ enum ServerLoop {
             ready.resume(returning: .failure(error))
             return
         }
-        let shared = SharedSocket(socket, extra: (), pipe: inbox.pipe)
         ready.resume(returning: .success(()))
 
         var running = true
         var accepting = true
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
         var batch: [ServerJob] = []
-        var pollSet = PollSet(sockets: [shared.fileDescriptor], pipe: inbox.pipe)
-        var socketFired = true  // look once before the first sleep
         while running {
-            var replies: [([UInt8], [UInt8])] = []
+            let revents = zmqPoll(sockets: [(socket, Int16(ZMQ_POLLIN))], inbox: inbox, timeoutMillis: -1)[0]
             for command in inbox.take() {
                 switch command {
                 case .reply(let identity, let frame):
-                    replies.append((identity, frame))
+                    _ = try? socket.send([identity, frame])
                 case .pause:
                     accepting = false
                 case .stop(let done):
@@ -169,50 +158,31 @@ enum ServerLoop {
                     if let done { stopWaiters.append(done) }
                 }
             }
-            if !replies.isEmpty {
-                shared.sendFromSocketThread { s in
-                    for (identity, frame) in replies { _ = try? s.socket.send(identity, frame) }
+            guard running, (revents & Int16(ZMQ_POLLIN)) != 0 else { continue }
+            while let frames = try? socket.receive() {
+                guard frames.count == 2, let request = try? Envelope(decoding: frames[1]), request.kind == .request else {
+                    continue  // not one of ours: nothing sensible to answer
+                }
+                let identity = frames[0]
+                guard accepting else {
+                    let refusal = Envelope(kind: .error, id: request.id, method: request.method,
+                                           errorName: "ServiceUnavailable", errorMessage: "service is stopping")
+                    _ = try? socket.send([identity, refusal.encoded()])
+                    continue
+                }
+                switch handlers.handler(for: request) {
+                case .immediate(let body):
+                    _ = try? socket.send([identity, body(request).encoded()])
+                case .async(let body):
+                    batch.append(ServerJob(identity: identity, request: request, body: body))
                 }
             }
-            guard running else { break }
-            // Receive, and declare the sleep that follows, in one critical section: the thread does
-            // not take the lock again before it has slept, so it never holds up a replying handler.
-            shared.receiveThenSleep(fired: socketFired) { s, receive in
-                guard receive else { return ((), .max) }
-                while let frames = try? s.socket.receive() {
-                    guard frames.count == 2, let request = try? Envelope(decoding: frames[1]), request.kind == .request else {
-                        continue  // not one of ours: nothing sensible to answer
-                    }
-                    let identity = frames[0]
-                    guard accepting else {
-                        let refusal = Envelope(kind: .error, id: request.id, method: request.method,
-                                               errorName: "ServiceUnavailable", errorMessage: "service is stopping")
-                        _ = try? s.socket.send(identity, refusal.encoded())
-                        continue
-                    }
-                    switch handlers.handler(for: request) {
-                    case .immediate(let body):
-                        // Sent between receives: the loop still ends on a receive that finds nothing.
-                        _ = try? s.socket.send(identity, body(request).encoded())
-                    case .async(let body):
-                        batch.append(ServerJob(identity: identity, request: request, body: body))
-                    }
-                }
-                return ((), .max)
-            }
-            socketFired = false
             if !batch.isEmpty {
-                start(batch, socket: shared, inbox: inbox, inFlight: inFlight)
+                start(batch, inbox: inbox, inFlight: inFlight)
                 batch.removeAll(keepingCapacity: true)
             }
-            // Sleep, unless commands are already waiting.
-            if inbox.prepareToSleep() {
-                _ = pollSet.wait(timeoutMillis: -1)
-                shared.markAwake()
-                socketFired = pollSet.fired(0)
-            }
         }
-        shared.close { _ in }
+        socket.close()
         context.terminate()
         for command in inbox.close() {
             if case .stop(let done) = command { done?.resume() }
@@ -224,18 +194,17 @@ enum ServerLoop {
     /// once, which runs the first itself and the others as child tasks beside it, so they still
     /// run concurrently (a slow one holds up no other reply) while the socket thread pokes the
     /// pool once per batch instead of once per request.
-    static func start(_ batch: [ServerJob], socket: SharedSocket<Void>, inbox: CommandInbox<ServerCommand>,
-                      inFlight: InFlightCount) {
+    static func start(_ batch: [ServerJob], inbox: CommandInbox<ServerCommand>, inFlight: InFlightCount) {
         let number = inFlight.enter(batch.count)
         let task = Task {
             if batch.count == 1 {
-                await batch[0].run(socket: socket, inbox: inbox, inFlight: inFlight)
+                await batch[0].run(inbox: inbox, inFlight: inFlight)
             } else {
                 await withDiscardingTaskGroup { group in
                     for job in batch.dropFirst() {
-                        group.addTask { await job.run(socket: socket, inbox: inbox, inFlight: inFlight) }
+                        group.addTask { await job.run(inbox: inbox, inFlight: inFlight) }
                     }
-                    await batch[0].run(socket: socket, inbox: inbox, inFlight: inFlight)
+                    await batch[0].run(inbox: inbox, inFlight: inFlight)
                 }
             }
             inFlight.leave(number)

@@ -45,28 +45,3 @@ func startSocketThread(name: String, _ body: @escaping @Sendable () -> Void) {
 
 /// Monotonic nanoseconds, for deadlines that must not jump with the wall clock.
 func monotonicNanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-
-/// The descriptors a socket thread sleeps on: its sockets' `ZMQ_FD`s and its inbox's wake pipe.
-/// For loops that read `ZMQ_EVENTS` themselves only when needed (see `SharedSocket`).
-struct PollSet {
-    private var fds: [pollfd]
-    private let pipe: WakePipe
-
-    init(sockets: [Int32], pipe: WakePipe) {
-        fds = (sockets + [pipe.readFD]).map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        self.pipe = pipe
-    }
-
-    /// Blocks until a descriptor is readable or `timeoutMillis` pass (-1 = no limit), and empties
-    /// the pipe if it was written. Returns false on timeout.
-    mutating func wait(timeoutMillis: Int32) -> Bool {
-        for i in fds.indices { fds[i].revents = 0 }
-        let rc = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeoutMillis) }
-        // Empty the pipe only when it was written, which saves a read per wake-up otherwise.
-        if (fds[fds.count - 1].revents & Int16(POLLIN)) != 0 { pipe.drain() }
-        return rc != 0
-    }
-
-    /// Whether socket `index` (in the order given to `init`) fired in the last `wait`.
-    func fired(_ index: Int) -> Bool { fds[index].revents != 0 }
-}

@@ -17,17 +17,10 @@ final class ZMQContext {
     }
 
     /// Makes a socket of `type` (ZMQ_DEALER, ZMQ_ROUTER, ...) in this context.
-    /// The socket is returned `sending`: it holds no reference to the context, so its owner may
-    /// move it behind a lock (`SharedSocket`) while the context stays on the socket thread.
-    func socket(_ type: Int32) throws(IPCError) -> sending ZMQSocket {
+    func socket(_ type: Int32) throws(IPCError) -> ZMQSocket {
         guard let handle else { throw IPCError.stopped }
-        guard let made = zmq_socket(handle, type) else { throw IPCError.lastZMQ("zmq_socket") }
-        // The new socket's pointer refers to no state of this object, though the compiler sees it
-        // come out of the context handle and would tie the two together; going through its
-        // address says so (libzmq contexts are thread-safe in any case, so a socket used on
-        // another thread cannot race on this one).
-        let address = UInt(bitPattern: made)
-        return ZMQSocket(UnsafeMutableRawPointer(bitPattern: address)!)
+        guard let raw = zmq_socket(handle, type) else { throw IPCError.lastZMQ("zmq_socket") }
+        return ZMQSocket(raw)
     }
 
     /// Terminates the context. Every socket of it must already be closed (with linger 0), or this

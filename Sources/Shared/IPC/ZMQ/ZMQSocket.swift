@@ -1,8 +1,6 @@
 import CZeroMQ
 
-/// One libzmq socket. Not `Sendable`: it is used either on its owner's socket thread alone
-/// (pub/sub) or from inside the lock of a `SharedSocket` (request/reply), never from two threads
-/// at once.
+/// One libzmq socket. Not `Sendable`: it is made, used and closed on its owner's socket thread.
 ///
 /// `close` sets linger to 0 first, so closing never waits on a peer that has gone away, and
 /// makes any later use throw `IPCError.stopped` instead of touching freed memory.
@@ -80,35 +78,20 @@ final class ZMQSocket {
     /// Sends one multipart message without blocking. Returns false when the socket cannot take it
     /// now (EAGAIN: no connected peer, or the high-water mark is reached).
     func send(_ frames: [[UInt8]]) throws(IPCError) -> Bool {
+        guard let handle else { throw IPCError.stopped }
         for (i, frame) in frames.enumerated() {
-            // Only the first frame can meet EAGAIN: once one part is queued the rest are taken.
-            if try !sendPart(frame, more: i < frames.count - 1) { return false }
+            let flags = ZMQ_DONTWAIT | (i < frames.count - 1 ? ZMQ_SNDMORE : 0)
+            while true {
+                let rc = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+                if rc >= 0 { break }
+                let err = zmq_errno()
+                if err == EINTR { continue }
+                // Only the first frame can meet EAGAIN: once one part is queued the rest are taken.
+                if err == EAGAIN || err == EHOSTUNREACH { return false }
+                throw IPCError.zmq(code: err, message: "send: " + String(cString: zmq_strerror(err)))
+            }
         }
         return true
-    }
-
-    /// Sends a one-frame message without blocking (see `send(_:)` for the result).
-    func send(_ frame: [UInt8]) throws(IPCError) -> Bool {
-        try sendPart(frame, more: false)
-    }
-
-    /// Sends a two-frame message (a ROUTER's peer identity and the payload) without blocking.
-    func send(_ first: [UInt8], _ second: [UInt8]) throws(IPCError) -> Bool {
-        guard try sendPart(first, more: true) else { return false }
-        return try sendPart(second, more: false)
-    }
-
-    private func sendPart(_ frame: [UInt8], more: Bool) throws(IPCError) -> Bool {
-        guard let handle else { throw IPCError.stopped }
-        let flags = ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)
-        while true {
-            let rc = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
-            if rc >= 0 { return true }
-            let err = zmq_errno()
-            if err == EINTR { continue }
-            if err == EAGAIN || err == EHOSTUNREACH { return false }
-            throw IPCError.zmq(code: err, message: "send: " + String(cString: zmq_strerror(err)))
-        }
     }
 
     /// Receives one multipart message if one is waiting, nil otherwise.
