@@ -62,7 +62,10 @@ final class TempDirectory {
         // five writes.
         let outbox = try await store.pendingOutbox()
         #expect(outbox.map(\.kind) == ["#commit", "#sync"] + Array(repeating: "#commit", count: 5))
+        // The post with an image names its blob in `blobs`; the others name none.
+        #expect(try DAGCBOR.decode(outbox[2].event)["blobs"] == .array([.link(image)]))
         let event = try DAGCBOR.decode(outbox.last!.event)
+        #expect(event["blobs"] == .array([]))
         #expect(event["repo"] == .string(Self.did))
         #expect(event["ops"]?.arrayValue?.first?["action"] == "create")
         try await store.acknowledgeOutbox(through: outbox[3].id)

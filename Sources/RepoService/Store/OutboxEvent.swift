@@ -43,11 +43,21 @@ struct OutboxEvent {
             ("since", result.since.map { .string($0) } ?? .null),
             ("blocks", .bytes(result.firehoseCAR)),
             ("ops", .array(ops)),
-            ("blobs", .array([])),
+            ("blobs", .array(Self.newBlobs(result: result, recordValues: recordValues).map { .link($0) })),
             ("time", .string(ATDatetime(Date()).string)),
         ]
         if let prevData = result.prevData { fields.append(("prevData", .link(prevData))) }
         body = .map(DataMap(fields))
+    }
+
+    /// The blobs the commit's created and updated records reference, each once, in CID order
+    /// (the `blobs` field: deprecated by the spec, still filled by the reference PDS).
+    static func newBlobs(result: CommitResult, recordValues: [String: DataValue]) -> [CID] {
+        var blobs = Set<CID>()
+        for op in result.ops where op.new != nil {
+            if let value = recordValues[op.path] { blobs.formUnion(BlobRef.all(in: value).map(\.ref)) }
+        }
+        return blobs.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
     }
 
     /// The DAG-CBOR bytes stored in the outbox.
