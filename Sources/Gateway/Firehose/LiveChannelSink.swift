@@ -32,8 +32,12 @@ final class LiveChannelSink: LiveSink {
     let logger: Logger
     private let state: Mutex<State>
 
-    init(channel: any Channel, lastSent: Int64, writeTimeout: Duration, capacity: Int, logger: Logger) {
+    /// Shared by every connection: the wire bytes of the current delivery, encoded once.
+    let wire: FrameBatchWire
+
+    init(channel: any Channel, lastSent: Int64, writeTimeout: Duration, capacity: Int, wire: FrameBatchWire, logger: Logger) {
         self.channel = channel
+        self.wire = wire
         self.writeTimeout = writeTimeout
         self.capacity = capacity
         self.logger = logger
@@ -41,7 +45,7 @@ final class LiveChannelSink: LiveSink {
     }
 
     func deliver(_ events: ArraySlice<StreamEvent>) -> LiveDelivery {
-        var frames: [[UInt8]] = []
+        var frames: [StreamEvent] = []
         let verdict = state.withLock { s -> LiveDelivery in
             if s.closed { return .closed }
             for (offset, event) in events.enumerated() {
@@ -50,7 +54,7 @@ final class LiveChannelSink: LiveSink {
                     if event.seq > s.lastSent + 1 { return .gap(at: offset) }
                 }
                 s.lastSent = event.seq
-                frames.append(event.frame)
+                frames.append(event)
             }
             return .sent
         }
@@ -101,15 +105,16 @@ final class LiveChannelSink: LiveSink {
     }
 
     /// Writes the frames on the event loop and flushes once; notices a stalled client.
-    private func send(_ frames: [[UInt8]]) {
+    private func send(_ events: [StreamEvent]) {
         let channel = self.channel
+        let bytes = wire.bytes(for: events)
         channel.eventLoop.execute { [self] in
-            for frame in frames {
-                var buffer = channel.allocator.buffer(capacity: frame.count)
-                buffer.writeBytes(frame)
-                channel.write(WebSocketFrame(fin: true, opcode: .binary, data: buffer), promise: nil)
+            if !FrameBatchWire.write(bytes, to: channel) {
+                for event in events {
+                    channel.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: event.frame)), promise: nil)
+                }
+                channel.flush()
             }
-            channel.flush()
             if channel.isWritable {
                 state.withLock { $0.stalledSince = nil; $0.stalledFrames = 0 }
                 return
@@ -118,7 +123,7 @@ final class LiveChannelSink: LiveSink {
             let tooSlow = state.withLock { s -> Bool in
                 let since = s.stalledSince ?? now
                 s.stalledSince = since
-                s.stalledFrames += frames.count
+                s.stalledFrames += events.count
                 return s.stalledFrames > capacity || Duration.nanoseconds(Int64(clamping: now &- since)) > writeTimeout
             }
             if tooSlow {
