@@ -58,19 +58,13 @@ final class LiveChannelSink: LiveSink {
             }
             return .sent
         }
-        if !frames.isEmpty { send(frames) }
-        if case .gap = verdict, frames.isEmpty { return verdict }
         // Frames before a gap go out first; the reader fills the gap after them.
+        if !frames.isEmpty { send(frames) }
         return verdict
     }
 
     func fellBack() {
-        let waiter = state.withLock { s -> CheckedContinuation<Int64?, Never>? in
-            s.fell = true
-            defer { s.waiter = nil }
-            return s.waiter
-        }
-        waiter?.resume(returning: lastSent)
+        wake(returning: lastSent) { $0.fell = true }
     }
 
     /// The seq of the last event sent here.
@@ -96,12 +90,17 @@ final class LiveChannelSink: LiveSink {
 
     /// Stops deliveries here and wakes the waiting reader.
     func close() {
+        wake(returning: nil) { $0.closed = true }
+    }
+
+    /// Applies `change` and resumes the waiting reader (if any) with `value`.
+    private func wake(returning value: Int64?, after change: (inout State) -> Void) {
         let waiter = state.withLock { s -> CheckedContinuation<Int64?, Never>? in
-            s.closed = true
+            change(&s)
             defer { s.waiter = nil }
             return s.waiter
         }
-        waiter?.resume(returning: nil)
+        waiter?.resume(returning: value)
     }
 
     /// Writes the frames on the event loop and flushes once; notices a stalled client.
