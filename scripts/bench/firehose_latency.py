@@ -1,6 +1,7 @@
 """bench-firehose.sh helper: commit-to-delivery latency with N subscribers at RATE writes/s.
 One probe subscriber decodes every #commit and compares its arrival with the event's `time`
-(set when RepoService commits); N-1 more subscribers read and discard (firehose_discard.py).
+(set when RepoService commits); N-1 more subscribers read and discard (DISCARD_BIN, the C
+firehose_discard.c that bench-firehose.sh compiles, else firehose_discard.py).
 Writes come from wrk with a per-request delay that paces 8 connections to about RATE/s.
 usage: firehose_latency.py URL DATA_DIR N RATE SECONDS"""
 import asyncio
@@ -27,8 +28,8 @@ def parse_time(text):
 async def main():
     others = None
     if n > 1:
-        others = subprocess.Popen([sys.executable, os.path.join(here, "firehose_discard.py"), u.hostname, str(u.port), str(n - 1),
-                                   str(seconds + 10)], stdout=subprocess.PIPE, text=True)
+        discard = [os.environ["DISCARD_BIN"]] if os.environ.get("DISCARD_BIN") else [sys.executable, os.path.join(here, "firehose_discard.py")]
+        others = subprocess.Popen(discard + [u.hostname, str(u.port), str(n - 1), str(seconds + 10)], stdout=subprocess.PIPE, text=True)
         assert others.stdout.readline().strip() == "ready"
     latencies = []
     async with websockets.connect(url.replace("http://", "ws://") + "/xrpc/com.atproto.sync.subscribeRepos", max_size=None) as ws:
