@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "IPLD", "Syntax", "TestSupport"]),
         .testTarget(name: "IPCTests", dependencies: ["IPC", "Config"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "IPC", "Config", "IPLD", "BlobService",
+            "Gateway", "IPC", "Config", "IPLD", "BlobService", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.

@@ -24,15 +24,6 @@ import Testing
         deinit { try? FileManager.default.removeItem(at: root) }
     }
 
-    struct Chunks: AsyncSequence, Sendable {
-        typealias Element = [UInt8]
-        let bytes: [UInt8]
-        func makeAsyncIterator() -> AsyncStream<[UInt8]>.Iterator {
-            let bytes = bytes
-            return AsyncStream { c in c.yield(bytes); c.finish() }.makeAsyncIterator()
-        }
-    }
-
     static let did = "did:plc:blobbackuptest0000000000"
 
     func service(_ d: Dirs) throws -> BlobService {
@@ -43,7 +34,7 @@ import Testing
 
     func upload(_ s: BlobService, seed: UInt64, size: Int) async throws -> CID {
         var rng = SeededRandom(seed: seed)
-        return try await s.upload(did: Self.did, declaredMimeType: "application/octet-stream", chunks: Chunks(bytes: rng.bytes(size))).ref
+        return try await s.upload(did: Self.did, declaredMimeType: "application/octet-stream", chunks: ByteChunks(rng.bytes(size))).ref
     }
 
     /// One backup of the blob service alone, as BackupCoordinator assembles it.

@@ -12,15 +12,6 @@ import Testing
 /// reason when moto_server is missing, unless CI=true.
 @Suite(.serialized, .enabled(if: MotoServer.shouldRun, Comment(rawValue: MotoServer.skipReason)))
 struct S3BackupTests {
-    struct Chunks: AsyncSequence, Sendable {
-        typealias Element = [UInt8]
-        let bytes: [UInt8]
-        func makeAsyncIterator() -> AsyncStream<[UInt8]>.Iterator {
-            let bytes = bytes
-            return AsyncStream { c in c.yield(bytes); c.finish() }.makeAsyncIterator()
-        }
-    }
-
     static let did = "did:plc:s3backuptest00000000000"
 
     /// One backup of the blob service, as BackupCoordinator assembles it.
@@ -48,7 +39,7 @@ struct S3BackupTests {
             var cids = [CID]()
             // One blob above the multipart threshold (5 MiB parts).
             for size in [1000, 20_000, 6 * 1024 * 1024] {
-                cids.append(try await s.upload(did: Self.did, declaredMimeType: nil, chunks: Chunks(bytes: rng.bytes(size))).ref)
+                cids.append(try await s.upload(did: Self.did, declaredMimeType: nil, chunks: ByteChunks(rng.bytes(size))).ref)
             }
             let day: TimeInterval = 86_400
             let t0 = Date(timeIntervalSince1970: 1_700_000_000)
@@ -62,7 +53,7 @@ struct S3BackupTests {
             #expect((try? FileManager.default.contentsOfDirectory(atPath: target.stagingPool.path))?.isEmpty ?? true)
 
             // A second backup uploads only the new blob.
-            cids.append(try await s.upload(did: Self.did, declaredMimeType: nil, chunks: Chunks(bytes: rng.bytes(3000))).ref)
+            cids.append(try await s.upload(did: Self.did, declaredMimeType: nil, chunks: ByteChunks(rng.bytes(3000))).ref)
             let (second, copied2) = try await backup(s, target, at: t0 + day)
             #expect(copied2 == 1)
             #expect(try await target.list().map(\.id) == [first.id, second.id])

@@ -77,21 +77,6 @@ struct GeneratedBytes: AsyncSequence, Sendable {
     }
 }
 
-/// A sequence of given chunks.
-struct Chunks: AsyncSequence, Sendable {
-    typealias Element = [UInt8]
-    let chunks: [[UInt8]]
-    init(_ chunks: [[UInt8]]) { self.chunks = chunks }
-    init(_ bytes: [UInt8]) { chunks = bytes.isEmpty ? [] : [bytes] }
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var rest: ArraySlice<[UInt8]>
-        mutating func next() async throws -> [UInt8]? { rest.popFirst() }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: chunks[...]) }
-}
-
 /// SHA-256 and length of a streamed body, checked without keeping it.
 func digest(of stream: BlobByteStream) async throws -> (CID, Int) {
     var h = SHA256()

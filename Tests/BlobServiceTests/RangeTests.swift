@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import BlobService
 
@@ -28,7 +29,7 @@ import Testing
         defer { dir.cleanup() }
         let service = try makeDiskService(dir)
         let bytes = (0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        let ref = try await service.upload(did: alice, declaredMimeType: nil, chunks: Chunks([Array(bytes[..<300_000]), Array(bytes[300_000...])]))
+        let ref = try await service.upload(did: alice, declaredMimeType: nil, chunks: ByteChunks([Array(bytes[..<300_000]), Array(bytes[300_000...])]))
         for (request, lo, hi) in [(ByteRange.Request.from(0, through: 0), 0, 0), (.from(1000, through: 299_999), 1000, 299_999),
                                   (.from(999_000, through: nil), 999_000, 999_999), (.suffix(12345), 1_000_000 - 12345, 999_999)] {
             let d = try await service.read(did: alice, cid: ref.ref, range: request)

@@ -1,5 +1,6 @@
 import Foundation
 import IPLD
+import TestSupport
 import Testing
 @testable import BlobService
 
@@ -147,7 +148,7 @@ import Testing
         let bytes = Array(repeating: UInt8(1), count: 1000)
         let cid = CID.compute(.raw, of: bytes)
         try await s.index.beginPut(cid: cid.string, at: t0)
-        try await s.store.put(cid, size: 1000, sha256: Array(cid.digest), chunks: Chunks(bytes))
+        try await s.store.put(cid, size: 1000, sha256: Array(cid.digest), chunks: ByteChunks(bytes))
         #expect(try await s.store.size(of: cid) == 1000)
         #expect(try await s.sweep(now: t0.addingTimeInterval(ttl + 1)).orphansRemoved == 1)
         #expect(try await s.store.size(of: cid) == nil)

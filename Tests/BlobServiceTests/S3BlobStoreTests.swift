@@ -30,7 +30,7 @@ struct S3BlobStoreTests {
                 #expect(cid == ref.ref && count == size)
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/staging").isEmpty)
-            await expectBlobError("InvalidRequest") { _ = try await s.upload(did: alice, declaredMimeType: nil, chunks: Chunks([[UInt8]]())) }
+            await expectBlobError("InvalidRequest") { _ = try await s.upload(did: alice, declaredMimeType: nil, chunks: ByteChunks([[UInt8]]())) }
         }
     }
 
@@ -98,13 +98,13 @@ struct S3BlobStoreTests {
             let bytes = Array("signed with the right key".utf8)
             let cid = CID.compute(.raw, of: bytes)
             let good = S3BlobStore(config: moto.config(secret: secret, accessKey: id))
-            try await good.put(cid, size: Int64(bytes.count), sha256: Array(cid.digest), chunks: Chunks(bytes))
+            try await good.put(cid, size: Int64(bytes.count), sha256: Array(cid.digest), chunks: ByteChunks(bytes))
             #expect(try await good.read(cid, offset: 0, length: nil).collect() == bytes)
             #expect(try await good.read(cid, offset: 7, length: 5).collect() == Array(bytes[7..<12]))
 
             let bad = S3BlobStore(config: moto.config(secret: secret + "x", accessKey: id))
             do {
-                try await bad.put(cid, size: Int64(bytes.count), sha256: Array(cid.digest), chunks: Chunks(bytes))
+                try await bad.put(cid, size: Int64(bytes.count), sha256: Array(cid.digest), chunks: ByteChunks(bytes))
                 Issue.record("a wrong secret was accepted")
             } catch let e as S3Error {
                 #expect(e.status == 403 && e.code == "SignatureDoesNotMatch", "\(e)")

@@ -1,5 +1,6 @@
 import Foundation
 import IPLD
+import TestSupport
 import Testing
 @testable import BlobService
 
@@ -27,7 +28,7 @@ import Testing
         let dir = try TempDirectory()
         defer { dir.cleanup() }
         let service = try makeDiskService(dir)
-        let ref = try await service.upload(did: alice, declaredMimeType: "text/plain", chunks: Chunks(Array("hello".utf8)))
+        let ref = try await service.upload(did: alice, declaredMimeType: "text/plain", chunks: ByteChunks(Array("hello".utf8)))
         let json = try JSONSerialization.jsonObject(with: Data(DataModelJSON.serialize(ref.uploadBlobResponse))) as! [String: Any]
         let blob = json["blob"] as! [String: Any]
         #expect(blob["$type"] as? String == "blob")
@@ -41,7 +42,7 @@ import Testing
         defer { dir.cleanup() }
         let service = try makeDiskService(dir)
         let e = await expectBlobError("InvalidRequest") {
-            _ = try await service.upload(did: alice, declaredMimeType: "image/png", chunks: Chunks([[], []]))
+            _ = try await service.upload(did: alice, declaredMimeType: "image/png", chunks: ByteChunks([[], []]))
         }
         #expect(e?.status == 400)
         #expect(dir.files(under: "blobs").isEmpty)
@@ -130,7 +131,7 @@ import Testing
         let dir = try TempDirectory()
         defer { dir.cleanup() }
         let service = try makeDiskService(dir)
-        let ref = try await service.upload(did: alice, declaredMimeType: nil, chunks: Chunks([1, 2, 3]))
+        let ref = try await service.upload(did: alice, declaredMimeType: nil, chunks: ByteChunks([1, 2, 3]))
         await expectBlobError("BlobNotFound") { _ = try await service.read(did: bob, cid: ref.ref) }
         await expectBlobError("BlobNotFound") { _ = try await service.blob(did: bob, cid: ref.ref) }
     }
@@ -140,7 +141,7 @@ import Testing
         defer { dir.cleanup() }
         let service = try makeDiskService(dir)
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 92)
-        let ref = try await service.upload(did: alice, declaredMimeType: "image/jpeg", chunks: Chunks(png))
+        let ref = try await service.upload(did: alice, declaredMimeType: "image/jpeg", chunks: ByteChunks(png))
         #expect(ref.mimeType == "image/png")
         let h = try await service.read(did: alice, cid: ref.ref).headers
         #expect(h["content-type"] == "image/png")
@@ -169,6 +170,6 @@ import Testing
         let dir = try TempDirectory()
         defer { dir.cleanup() }
         let service = try makeDiskService(dir)
-        await expectBlobError("InvalidRequest") { _ = try await service.upload(did: "alice", declaredMimeType: nil, chunks: Chunks([1])) }
+        await expectBlobError("InvalidRequest") { _ = try await service.upload(did: "alice", declaredMimeType: nil, chunks: ByteChunks([1])) }
     }
 }

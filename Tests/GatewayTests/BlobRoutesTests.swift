@@ -7,6 +7,7 @@ import HTTPTypes
 import IPC
 import IPLD
 import NIOCore
+import TestSupport
 import Testing
 
 /// `uploadBlob`, `getBlob`, `listBlobs`, `listMissingBlobs` through the gateway router, with a
@@ -137,7 +138,7 @@ import Testing
     @Test func takenDownBlobIsNotServed() async throws {
         let f = try BlobFixture()
         defer { f.cleanup() }
-        let ref = try await f.blobs.upload(did: BlobFixture.alice, declaredMimeType: "image/png", chunks: OneChunk(Self.png(size: 1000)))
+        let ref = try await f.blobs.upload(did: BlobFixture.alice, declaredMimeType: "image/png", chunks: ByteChunks(Self.png(size: 1000)))
         try await f.blobs.takedown(did: BlobFixture.alice, cid: ref.ref, ref: "mod-1")
         try await Application(router: f.router).test(.router) { client in
             let got = try await client.execute(uri: "/xrpc/com.atproto.sync.getBlob?did=\(BlobFixture.alice)&cid=\(ref.ref.string)", method: .get)
@@ -148,7 +149,7 @@ import Testing
     @Test func listBlobsAndMissingBlobs() async throws {
         let f = try BlobFixture()
         defer { f.cleanup() }
-        let a = try await f.blobs.upload(did: BlobFixture.alice, declaredMimeType: nil, chunks: OneChunk(Self.png(size: 500)))
+        let a = try await f.blobs.upload(did: BlobFixture.alice, declaredMimeType: nil, chunks: ByteChunks(Self.png(size: 500)))
         let missing = CID.compute(.raw, of: [1] as [UInt8])
         try await f.blobs.markReferenced(did: BlobFixture.alice, recordURI: "at://\(BlobFixture.alice)/app.bsky.feed.post/1",
                                          cids: [a.ref, missing], repoRev: "3kaaaaaaaaaa2", requireStored: false)
@@ -164,15 +165,4 @@ import Testing
             #expect(anonymous.status == .unauthorized)
         }
     }
-}
-
-/// A body of one chunk.
-struct OneChunk: AsyncSequence, Sendable {
-    let bytes: [UInt8]
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var bytes: [UInt8]?
-        mutating func next() async throws -> [UInt8]? { defer { bytes = nil }; return bytes }
-    }
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes) }
 }
