@@ -2,6 +2,7 @@ import Foundation
 import IPC
 import IPLD
 import Synchronization
+import TestSupport
 import Testing
 @testable import BlobService
 
@@ -72,7 +73,8 @@ import Testing
     @Test func abortAndAbandonRemoveTheSpoolFile() async throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
-        let (blob, impl) = client(try makeDiskService(dir), abandonAfter: .milliseconds(200))
+        // Long enough that a loaded machine does not abandon the upload before the first check.
+        let (blob, impl) = client(try makeDiskService(dir), abandonAfter: .seconds(1))
         let aborted = try await blob.uploadStart(.init(did: alice, mimeType: nil)).uploadID
         _ = try await blob.uploadChunk(.init(uploadID: aborted, index: 0, data: Data(repeating: 7, count: 10_000)))
         #expect(staged(dir).count == 1)
@@ -82,7 +84,7 @@ import Testing
         let abandoned = try await blob.uploadStart(.init(did: alice, mimeType: nil)).uploadID
         _ = try await blob.uploadChunk(.init(uploadID: abandoned, index: 0, data: Data(repeating: 8, count: 10_000)))
         #expect(await impl.reapUploads() == 0)
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(1200))
         #expect(await impl.reapUploads() == 1)
         #expect(staged(dir).isEmpty && impl.uploadsInProgress == 0)
         await expectRemote("InvalidRequest") { _ = try await blob.uploadChunk(.init(uploadID: abandoned, index: 1, data: Data([1]))) }
@@ -117,7 +119,7 @@ import Testing
         let service = try makeDiskService(dir)
         let (blob, _) = client(service)
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 3, count: 100)
-        let ref = try await service.upload(did: alice, declaredMimeType: "image/png", chunks: Chunks(png))
+        let ref = try await service.upload(did: alice, declaredMimeType: "image/png", chunks: ByteChunks(png))
         let good = BlobTypes.BlobRef(cid: ref.ref.string, mimeType: "image/png", size: Int64(png.count))
         await expectRemote("InvalidRequest") {
             _ = try await blob.checkAndReference(.init(did: alice, recordURI: post, blobs: [.init(cid: good.cid, mimeType: "image/png", size: 5)], rev: nil))
