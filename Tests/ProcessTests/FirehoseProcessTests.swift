@@ -229,9 +229,8 @@ struct IPCAccount {
         let state = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json?["firehose"] as? [String: Any])
         let cursor = try #require(state["head"] as? Int)
         let consumer = FirehoseConsumer(port: pds.port, cursor: String(cursor))
-        let base = pds.baseURL, data = pds.dataDirectory.path
-        let (status, output) = await Self.offThePool(pds) { _ in
-            (try? PDSUp.runCommand(["admin", "rebuild-repo", Self.did, "--url", base, "--data", data])) ?? (-1, "cannot run pds")
+        let (status, output) = await Self.offThePool(pds) { pds in
+            (try? pds.admin(["rebuild-repo", Self.did])) ?? (-1, "cannot run pds")
         }
         #expect(status == 0 && output.contains("records: 20"), "\(output)")
         let after = try #require(await HTTP.get(sync + "getLatestCommit?did=\(Self.did)")?.json)
@@ -258,8 +257,8 @@ struct IPCAccount {
         let verified = try RepoVerifier.verify(root: root, store: store, did: Self.did, key: try DIDKey.parse(account.signingKey))
         #expect(root.string == head && verified.recordCount == 20)
 
-        let (missingStatus, missingOutput) = await Self.offThePool(pds) { _ in
-            (try? PDSUp.runCommand(["admin", "rebuild-repo", "did:plc:nobodynobodynobodynobod", "--url", base, "--data", data])) ?? (-1, "")
+        let (missingStatus, missingOutput) = await Self.offThePool(pds) { pds in
+            (try? pds.admin(["rebuild-repo", "did:plc:nobodynobodynobodynobod"])) ?? (-1, "")
         }
         #expect(missingStatus != 0 && missingOutput.contains("RepoNotFound"), "\(missingOutput)")
     }

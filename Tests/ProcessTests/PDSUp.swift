@@ -113,6 +113,13 @@ final class PDSUp {
     func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     func removeData() { try? FileManager.default.removeItem(at: dataDirectory) }
+
+    /// Runs `pds admin …` against this PDS (its URL and data directory, where the admin
+    /// password is kept) and answers its exit status and output.
+    func admin(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        try Self.runCommand(["admin"] + arguments + ["--url", baseURL, "--data", dataDirectory.path],
+                            environment: ["PDS_HOSTNAME": "localhost"].merging(environment) { $1 })
+    }
 }
 
 /// A failure found by test helpers.

@@ -20,25 +20,6 @@ import Testing
         return (http.statusCode, headers, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
     }
 
-    /// Runs `pds admin …` and answers its exit status and output.
-    static func admin(_ pds: PDSUp, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try PDSUp.binary()
-        process.arguments = ["admin"] + arguments + ["--url", pds.baseURL, "--data", pds.dataDirectory.path]
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("PDS_") { env[key] = nil }
-        env["PDS_HOSTNAME"] = "localhost"
-        env.merge(environment) { $1 }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
-    }
-
     @Test func aBurstOfLoginsGets429WithTheHeaders() async throws {
         let pds = try PDSUp()
         defer { pds.stop(); pds.removeData() }
@@ -78,38 +59,38 @@ import Testing
         let healthy = await HTTP.eventually(within: .seconds(30)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
         try #require(healthy, "never healthy:\n\(pds.log())")
 
-        let created = try Self.admin(pds, ["account", "create", "carol@example.com", "carol.test", "--password", "carol-password"])
+        let created = try pds.admin(["account", "create", "carol@example.com", "carol.test", "--password", "carol-password"])
         try #require(created.status == 0, "\(created.output)")
         let did = try #require(created.output.split(separator: "\n").first { $0.contains("did:") }?.split(separator: " ").last.map(String.init))
         #expect(did.hasPrefix("did:plc:"))
 
-        let listed = try Self.admin(pds, ["account", "list"])
+        let listed = try pds.admin(["account", "list"])
         #expect(listed.status == 0 && listed.output.contains("carol.test") && listed.output.contains(did), "\(listed.output)")
 
         let login = try await Self.post(pds.baseURL + "/xrpc/com.atproto.server.createSession", ["identifier": "carol.test", "password": "carol-password"])
         #expect(login.status == 200)
-        #expect(try Self.admin(pds, ["account", "takedown", did]).status == 0)
+        #expect(try pds.admin(["account", "takedown", did]).status == 0)
         let takenDown = try await Self.post(pds.baseURL + "/xrpc/com.atproto.server.createSession", ["identifier": "carol.test", "password": "carol-password"])
         #expect(takenDown.json["error"] as? String == "AccountTakedown")
-        #expect(try Self.admin(pds, ["account", "list"]).output.contains("takendown"))
-        #expect(try Self.admin(pds, ["account", "takedown", did, "--reverse"]).status == 0)
+        #expect(try pds.admin(["account", "list"]).output.contains("takendown"))
+        #expect(try pds.admin(["account", "takedown", did, "--reverse"]).status == 0)
 
-        let reset = try Self.admin(pds, ["account", "reset-password", did])
+        let reset = try pds.admin(["account", "reset-password", did])
         let newPassword = try #require(reset.output.split(whereSeparator: \.isWhitespace).last.map(String.init), "\(reset.output)")
         let withNew = try await Self.post(pds.baseURL + "/xrpc/com.atproto.server.createSession", ["identifier": "carol.test", "password": newPassword])
         #expect(withNew.status == 200, "\(withNew.json)")
 
-        let invites = try Self.admin(pds, ["invite", "create", "--count", "2"])
+        let invites = try pds.admin(["invite", "create", "--count", "2"])
         #expect(invites.status == 0)
         #expect(invites.output.split(separator: "\n").filter { $0.hasPrefix("pdswift-") }.count == 2, "\(invites.output)")
 
-        #expect(try Self.admin(pds, ["account", "delete", did]).status == 0)
-        #expect(!(try Self.admin(pds, ["account", "list"]).output.contains(did)))
+        #expect(try pds.admin(["account", "delete", did]).status == 0)
+        #expect(!(try pds.admin(["account", "list"]).output.contains(did)))
         let gone = try await Self.post(pds.baseURL + "/xrpc/com.atproto.server.createSession", ["identifier": "carol.test", "password": newPassword])
         #expect(gone.status == 401)
 
         // PDS_ADMIN_PASSWORD wins over secrets.env; a wrong one is refused.
-        let wrong = try Self.admin(pds, ["account", "list"], environment: ["PDS_ADMIN_PASSWORD": "not-the-password"])
+        let wrong = try pds.admin(["account", "list"], environment: ["PDS_ADMIN_PASSWORD": "not-the-password"])
         #expect(wrong.status != 0 && wrong.output.contains("AuthenticationRequired"), "\(wrong.output)")
     }
 }
