@@ -34,11 +34,12 @@ extension ActorStore {
             let (_, previousRev) = try ActorStore.headRow(db, did: did)
             let prefix = "at://\(did)/"
             var entries: [(key: String, value: CID)] = []
+            let present = try db.cachedStatement(sql: "SELECT 1 FROM repo_block WHERE cid = ?")
             for row in try Row.fetchAll(db, sql: "SELECT uri, cid FROM record") {
                 let uri: String = row["uri"]
                 guard uri.hasPrefix(prefix) else { throw RepoServiceError.invalidRequest("record \(uri) is not in \(did)'s repo") }
                 let cid = try CID(string: row["cid"])
-                guard try ActorStore.blockBytes(cid, db) != nil else { throw RepoError.missingBlock(cid) }
+                guard try Int.fetchOne(present, arguments: [Data(cid.bytes)]) != nil else { throw RepoError.missingBlock(cid) }
                 entries.append((String(uri.dropFirst(prefix.count)), cid))
             }
             let staging = SQLiteBlockStore(db)
