@@ -2,7 +2,7 @@
 One probe subscriber decodes every #commit and compares its arrival with the event's `time`
 (set when RepoService commits); N-1 more subscribers read and discard (DISCARD_BIN, the C
 firehose_discard.c that bench-firehose.sh compiles, else firehose_discard.py).
-Writes come from wrk with a per-request delay that paces 8 connections to about RATE/s.
+Writes come from wrk on a fixed open-loop schedule of RATE/s (create.lua's delay()).
 usage: firehose_latency.py URL DATA_DIR N RATE SECONDS"""
 import asyncio
 import datetime
@@ -33,10 +33,12 @@ async def main():
         assert others.stdout.readline().strip() == "ready"
     latencies = []
     async with websockets.connect(url.replace("http://", "ws://") + "/xrpc/com.atproto.sync.subscribeRepos", max_size=None) as ws:
-        connections = 8
-        delay_ms = max(1, int(connections * 1000 / rate) - 2)  # minus a typical write's own latency
-        wrk = subprocess.Popen(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", data + "/create.lua", url],
-                               env={**os.environ, "BENCH_DELAY_MS": str(delay_ms)}, stdout=subprocess.PIPE, text=True)
+        # Enough connections that a reply slower than the write interval never holds back the
+        # schedule (the pacing in create.lua is open-loop: each write has its own slot).
+        connections, threads = 32, 2
+        wrk = subprocess.Popen(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", data + "/create.lua", url],
+                               env={**os.environ, "BENCH_RATE": str(rate), "BENCH_THREADS": str(threads)},
+                               stdout=subprocess.PIPE, text=True)
         started = time.monotonic()
         while True:
             try:
