@@ -18,6 +18,8 @@ public actor FirehoseFeed {
     public nonisolated let history: EventHistory
     /// The current delivery's wire bytes, shared by the connections taking it directly.
     nonisolated let wire = FrameBatchWire()
+    /// Batches the direct connections' writes per event loop.
+    nonisolated let fanout = EventLoopFanout()
     /// How long one frame may wait for a client's socket before the client is cut off.
     public nonisolated let writeTimeout: Duration
     let firehose: any FirehoseServiceAPI

@@ -1,6 +1,5 @@
 import EventStream
 import NIOCore
-import NIOWebSocket
 import Synchronization
 
 /// A run of firehose frames as they go on the wire: each one a complete, unmasked binary
@@ -39,15 +38,5 @@ final class FrameBatchWire: Sendable {
             buffer.writeBytes(frame)
         }
         return buffer
-    }
-
-    /// Writes already framed bytes to `channel` below its WebSocket encoder (which takes
-    /// frames, not bytes), then flushes; false when the pipeline has no such encoder, for the
-    /// caller to write frames instead. Event loop only.
-    static func write(_ wire: ByteBuffer, to channel: any Channel) -> Bool {
-        guard let encoder = try? channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self) else { return false }
-        encoder.write(NIOAny(wire), promise: nil)
-        channel.flush()
-        return true
     }
 }

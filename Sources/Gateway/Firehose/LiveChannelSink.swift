@@ -6,8 +6,8 @@ import NIOWebSocket
 import Synchronization
 
 /// A caught-up `subscribeRepos` connection taking live events straight from the hub: each
-/// delivery is one task on the channel's event loop that writes the frames and flushes once,
-/// with no task of the connection's own woken.
+/// delivery is one write and one flush on the channel's event loop (in the loop's one task for
+/// the delivery, see `EventLoopFanout`), with no task of the connection's own woken.
 ///
 /// A client that stops reading is cut off (`ConsumerTooSlow`) once its channel has stayed
 /// unwritable for the write timeout or more than `capacity` frames have piled up behind it,
@@ -34,10 +34,17 @@ final class LiveChannelSink: LiveSink {
 
     /// Shared by every connection: the wire bytes of the current delivery, encoded once.
     let wire: FrameBatchWire
+    /// Where this channel's writes wait for its event loop, with every other connection's there.
+    let loopQueue: EventLoopFanout.LoopQueue
+    /// The channel's WebSocket encoder context, once looked up (on the event loop).
+    private let encoder: NIOLoopBoundBox<ChannelHandlerContext?>
 
-    init(channel: any Channel, lastSent: Int64, writeTimeout: Duration, capacity: Int, wire: FrameBatchWire, logger: Logger) {
+    init(channel: any Channel, lastSent: Int64, writeTimeout: Duration, capacity: Int, wire: FrameBatchWire,
+         fanout: EventLoopFanout, logger: Logger) {
         self.channel = channel
         self.wire = wire
+        loopQueue = fanout.queue(for: channel.eventLoop)
+        encoder = NIOLoopBoundBox.makeEmptyBox(valueType: ChannelHandlerContext.self, eventLoop: channel.eventLoop)
         self.writeTimeout = writeTimeout
         self.capacity = capacity
         self.logger = logger
@@ -103,32 +110,46 @@ final class LiveChannelSink: LiveSink {
         waiter?.resume(returning: value)
     }
 
-    /// Writes the frames on the event loop and flushes once; notices a stalled client.
+    /// Queues the frames for the channel's event loop, which writes them in its next run.
     private func send(_ events: [StreamEvent]) {
-        let channel = self.channel
-        let bytes = wire.bytes(for: events)
-        channel.eventLoop.execute { [self] in
-            if !FrameBatchWire.write(bytes, to: channel) {
-                for event in events {
-                    channel.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: event.frame)), promise: nil)
-                }
-                channel.flush()
+        loopQueue.enqueue(.init(sink: self, bytes: wire.bytes(for: events), events: events))
+    }
+
+    /// Writes the frames and flushes once; notices a stalled client. Event loop only.
+    func write(_ bytes: ByteBuffer, frames events: [StreamEvent]) {
+        if !writeBelowEncoder(bytes) {
+            for event in events {
+                channel.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: event.frame)), promise: nil)
             }
-            if channel.isWritable {
-                state.withLock { $0.stalledSince = nil; $0.stalledFrames = 0 }
-                return
-            }
-            let now = DispatchTime.now().uptimeNanoseconds
-            let tooSlow = state.withLock { s -> Bool in
-                let since = s.stalledSince ?? now
-                s.stalledSince = since
-                s.stalledFrames += events.count
-                return s.stalledFrames > capacity || Duration.nanoseconds(Int64(clamping: now &- since)) > writeTimeout
-            }
-            if tooSlow {
-                close()
-                SubscribeRepos.cutOffNow(channel, logger: logger)
-            }
+            channel.flush()
         }
+        if channel.isWritable {
+            state.withLock { $0.stalledSince = nil; $0.stalledFrames = 0 }
+            return
+        }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let tooSlow = state.withLock { s -> Bool in
+            let since = s.stalledSince ?? now
+            s.stalledSince = since
+            s.stalledFrames += events.count
+            return s.stalledFrames > capacity || Duration.nanoseconds(Int64(clamping: now &- since)) > writeTimeout
+        }
+        if tooSlow {
+            close()
+            SubscribeRepos.cutOffNow(channel, logger: logger)
+        }
+    }
+
+    /// Writes already framed bytes just below the channel's WebSocket encoder (which takes
+    /// frames, not bytes) and flushes from there; false when the pipeline has no such encoder.
+    /// The encoder's context is looked up once per connection. Event loop only.
+    private func writeBelowEncoder(_ bytes: ByteBuffer) -> Bool {
+        if encoder.value == nil {
+            encoder.value = try? channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
+        }
+        guard let context = encoder.value else { return false }
+        context.write(NIOAny(bytes), promise: nil)
+        context.flush()
+        return true
     }
 }

@@ -92,7 +92,8 @@ public enum SubscribeRepos {
                         // sends the connection back here (or it ends).
                         if frames.isLiveAndIdle {
                             let sink = LiveChannelSink(channel: channel, lastSent: frames.lastSeq, writeTimeout: feed.writeTimeout,
-                                                       capacity: feed.hub.capacity, wire: feed.wire, logger: logger)
+                                                       capacity: feed.hub.capacity, wire: feed.wire, fanout: feed.fanout,
+                                                       logger: logger)
                             if feed.hub.goDirect(live, sink: sink) {
                                 guard let after = await sink.waitForFallback() else { return .done }
                                 frames.resume(after: after)
