@@ -53,9 +53,22 @@ last=-1; now=$(head)
 while [ "$now" != "$last" ]; do last=$now; sleep 0.5; now=$(head); done
 "$PY" -c "n=$now-$before; t=float('${DURATION%s}'); print(f'sequenced {n} events in {t:.0f} s: {n/t:.0f} events/s')"
 
+# CPU seconds (user + system) each PDS process has used so far, as "name seconds" lines.
+cpu_used() {
+  for pid in $(pgrep -P "$UP_PID"); do
+    name=$(tr '\0' ' ' < /proc/$pid/cmdline | awk '{print $2}')
+    awk -v n="$name" -v hz="$(getconf CLK_TCK)" '{print n, ($14 + $15) / hz}' /proc/$pid/stat
+  done | sort
+}
+
 for n in $SUBSCRIBERS; do
   echo "== commit-to-delivery latency, $n subscriber(s), $RATE writes/s for ${SECONDS_PER_RUN}s"
+  before_cpu=$(cpu_used); started=$(date +%s%N)
   "$PY" scripts/bench/firehose_latency.py "$URL" "$DATA" "$n" "$RATE" "$SECONDS_PER_RUN"
+  # Share of one core each process used over the run (the run includes a few seconds of
+  # connecting and draining, so these are a little below the rate during the writes).
+  join <(echo "$before_cpu") <(cpu_used) | awk -v t="$(( ($(date +%s%N) - started) / 1000000 ))" \
+    '{printf "%s%s %.0f%%", (NR > 1 ? ", " : "cpu: "), $1, 100000 * ($3 - $2) / t} END {print ""}'
 done
 
 echo "== getRepo, $RECORDS records"
