@@ -113,7 +113,7 @@ extension ActorStore {
     /// Outbox events not yet acknowledged by the firehose, oldest first.
     public func pendingOutbox(limit: Int = 100) async throws -> [PendingOutboxEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, kind, rev, dedupeKey, event FROM outbox_event ORDER BY id LIMIT ?", arguments: [limit]).map {
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, rev, dedupeKey, event FROM outbox_event ORDER BY id LIMIT ?"), arguments: [limit]).map {
                 PendingOutboxEvent(id: $0["id"], kind: $0["kind"], rev: $0["rev"], dedupeKey: $0["dedupeKey"],
                                    event: [UInt8]($0["event"] as Data))
             }
@@ -122,7 +122,7 @@ extension ActorStore {
 
     /// Drops outbox events the firehose has sequenced (up to and including `id`).
     public func acknowledgeOutbox(through id: Int64) async throws {
-        try await pool.write { db in try db.execute(sql: "DELETE FROM outbox_event WHERE id <= ?", arguments: [id]) }
+        try await pool.write { db in try db.cachedStatement(sql: "DELETE FROM outbox_event WHERE id <= ?").execute(arguments: [id]) }
     }
 
     /// Lets this reader connection map the file instead of copying every page through

@@ -69,8 +69,8 @@ struct OutboxEvent {
     func insert(into db: Database) throws {
         let now = ATDatetime(Date()).string
         let dedupeKey = kind == .commit ? rev : "\(rev)@\(now)"
-        try db.execute(sql: "INSERT INTO outbox_event (kind, rev, dedupeKey, event, createdAt) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [kind.rawValue, rev, dedupeKey, Data(encoded), now])
+        try db.cachedStatement(sql: "INSERT INTO outbox_event (kind, rev, dedupeKey, event, createdAt) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [kind.rawValue, rev, dedupeKey, Data(encoded), now])
     }
 }
 
