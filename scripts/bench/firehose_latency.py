@@ -32,6 +32,7 @@ async def main():
         others = subprocess.Popen(discard + [u.hostname, str(u.port), str(n - 1), str(seconds + 10)], stdout=subprocess.PIPE, text=True)
         assert others.stdout.readline().strip() == "ready"
     latencies = []
+    frame_bytes = 0
     async with websockets.connect(url.replace("http://", "ws://") + "/xrpc/com.atproto.sync.subscribeRepos", max_size=None) as ws:
         # Enough connections that a reply slower than the write interval never holds back the
         # schedule (the pacing in create.lua is open-loop: each write has its own slot).
@@ -46,6 +47,7 @@ async def main():
             except asyncio.TimeoutError:
                 break
             arrived = time.time()
+            frame_bytes += len(frame)
             header, body = libipld.decode_dag_cbor_multi(frame)
             if header.get("t") == "#commit":
                 latencies.append((arrived - parse_time(body["time"])) * 1000)
@@ -62,7 +64,7 @@ async def main():
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
     req = next((line.split()[-1] for line in wrk_out.splitlines() if "Requests/sec" in line), "?")
     print(f"subscribers {n}: {len(latencies)} commits at {req} writes/s; latency p50 {pick(0.5):.1f} ms, "
-          f"p99 {pick(0.99):.1f} ms, max {latencies[-1]:.1f} ms" + (f"; subscribers cut off: {cut}" if cut is not None else ""))
+          f"p99 {pick(0.99):.1f} ms, max {latencies[-1]:.1f} ms; {frame_bytes / len(latencies):.0f} bytes/frame" + (f"; subscribers cut off: {cut}" if cut is not None else ""))
 
 
 asyncio.run(main())

@@ -159,7 +159,11 @@ public final class EventHub: Sendable {
         s.pending.removeAll(keepingCapacity: true)
         var overflowed: [Subscription] = []
         var fellBack: [any LiveSink] = []
-        for sub in s.subscribers.values {
+        // Each delivery starts at a random subscriber: with many, the last ones written wait
+        // the whole fan-out, and no subscriber should always be among them.
+        let order = Array(s.subscribers.values)
+        let start = order.isEmpty ? 0 : Int.random(in: 0..<order.count)
+        for sub in order[start...] + order[..<start] {
             var queued = events[...]
             if let sink = s.direct[sub.id] {
                 switch sink.deliver(events[...]) {
