@@ -67,11 +67,12 @@ public actor OutboxRelay {
             guard room > 0 else { unfinished.insert(did); continue }
             // An account deleted since it was queued has nothing left to send.
             guard let (store, _) = try? await stores.store(for: did) else { continue }
-            let pending = try await store.pendingOutbox(limit: min(100, room))
+            let limit = min(100, room)
+            let pending = try await store.pendingOutbox(limit: limit)
             guard let last = pending.last else { continue }
             events += pending.map { FirehoseTypes.Event(did: did, kind: $0.kind, dedupeKey: $0.dedupeKey, body: Data($0.event)) }
             acks.append((store, last.id))
-            if pending.count == min(100, room) { unfinished.insert(did) }
+            if pending.count == limit { unfinished.insert(did) }
         }
         guard !events.isEmpty else { return unfinished }
         _ = try await firehose.appendEvents(.init(events: events))

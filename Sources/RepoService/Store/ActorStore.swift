@@ -62,10 +62,7 @@ public final class ActorStore: Sendable {
     public func applyWrites(_ writes: [RecordWrite], swapCommit: CID? = nil, swapRecords: [String: CID?] = [:],
                             key: any SigningKey, clock: TIDClock) async throws -> CommitResult {
         try await pool.write { [did, nodeCache] db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT cid, rev FROM repo_root WHERE did = ?"), arguments: [did]) else {
-                throw RepoServiceError.repoNotFound(did)
-            }
-            let head = try CID(string: row["cid"])
+            let (head, headRev) = try ActorStore.headRow(db, did: did)
             if let swapCommit, swapCommit != head {
                 throw RepoServiceError.invalidSwap("Commit was at \(head)")
             }
@@ -81,7 +78,7 @@ public final class ActorStore: Sendable {
                 }
                 let result: CommitResult
                 do {
-                    result = try repo.apply(writes, key: key, rev: ActorStore.nextRev(after: row["rev"], clock: clock))
+                    result = try repo.apply(writes, key: key, rev: ActorStore.nextRev(after: headRev, clock: clock))
                 } catch let e as RepoError {
                     switch e {
                     case .malformed(let m) where m.hasPrefix("no record"): throw RepoServiceError.recordNotFound(m)

@@ -70,9 +70,9 @@ extension ActorStore {
         }
     }
 
-    /// The head commit's CID and rev, read inside a transaction.
+    /// The head commit's CID and rev, read inside a transaction (every write starts here).
     static func headRow(_ db: Database, did: String) throws -> (CID, String) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT cid, rev FROM repo_root WHERE did = ?", arguments: [did]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT cid, rev FROM repo_root WHERE did = ?"), arguments: [did]) else {
             throw RepoServiceError.repoNotFound(did)
         }
         return (try CID(string: row["cid"]), row["rev"])

@@ -163,7 +163,8 @@ public final class EventHub: Sendable {
         // the whole fan-out, and no subscriber should always be among them.
         let order = Array(s.subscribers.values)
         let start = order.isEmpty ? 0 : Int.random(in: 0..<order.count)
-        for sub in order[start...] + order[..<start] {
+        for i in order.indices {
+            let sub = order[(start + i) % order.count]
             var queued = events[...]
             if let sink = s.direct[sub.id] {
                 switch sink.deliver(events[...]) {
