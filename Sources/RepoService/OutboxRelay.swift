@@ -5,12 +5,21 @@ import Logging
 /// Hands each account's committed firehose events (its outbox) to FirehoseService, and
 /// drops them once sequenced. Re-sent events are recognised there by (did, kind, dedupe key), so a
 /// crash between sequencing and acknowledging costs nothing.
+///
+/// Events come from each store's in-memory mirror of its outbox, and acknowledged rows are
+/// deleted by the account's next write; `ackFlushDelay` after the relay goes idle, the rows
+/// no write has taken are deleted on their own.
 public actor OutboxRelay {
     let stores: ActorStorePool
     let firehose: any FirehoseServiceAPI
     let logger: Logger
     private var dirty = Set<String>()
     private var draining = false
+    /// Stores with acknowledged outbox rows possibly still in their table.
+    private var unflushed: [String: ActorStore] = [:]
+    private var flushScheduled = false
+    /// How long after going idle the relay deletes acknowledged rows no write has taken.
+    static let ackFlushDelay = Duration.seconds(1)
 
     public init(stores: ActorStorePool, firehose: any FirehoseServiceAPI, logger: Logger = Logger(label: "pds.repo.outbox")) {
         self.stores = stores
@@ -54,13 +63,34 @@ public actor OutboxRelay {
             }
         }
         draining = false
+        if !unflushed.isEmpty && !flushScheduled {
+            flushScheduled = true
+            Task {
+                try? await Task.sleep(for: Self.ackFlushDelay)
+                await self.flushAcknowledgements()
+            }
+        }
+    }
+
+    private func flushAcknowledgements() async {
+        flushScheduled = false
+        let stores = unflushed
+        unflushed.removeAll()
+        for (did, store) in stores {
+            do {
+                try await store.flushOutboxAcknowledgements()
+            } catch {
+                // Harmless: the rows are re-sent after a restart and dropped as duplicates.
+                logger.warning("deleting acknowledged outbox rows of \(did) failed: \(error)")
+            }
+        }
     }
 
     /// Sends the pending events of `dids` (in outbox order for each account) and acknowledges
     /// them; answers the accounts that had more than fitted in the batch.
     private func drain(_ dids: Set<String>) async throws -> Set<String> {
         var events: [FirehoseTypes.Event] = []
-        var acks: [(store: ActorStore, through: Int64)] = []
+        var acks: [(did: String, store: ActorStore, through: Int64)] = []
         var unfinished = Set<String>()
         for did in dids {
             let room = Self.batchLimit - events.count
@@ -71,12 +101,15 @@ public actor OutboxRelay {
             let pending = try await store.pendingOutbox(limit: limit)
             guard let last = pending.last else { continue }
             events += pending.map { FirehoseTypes.Event(did: did, kind: $0.kind, dedupeKey: $0.dedupeKey, body: Data($0.event)) }
-            acks.append((store, last.id))
+            acks.append((did, store, last.id))
             if pending.count == limit { unfinished.insert(did) }
         }
         guard !events.isEmpty else { return unfinished }
         _ = try await firehose.appendEvents(.init(events: events))
-        for ack in acks { try await ack.store.acknowledgeOutbox(through: ack.through) }
+        for ack in acks {
+            ack.store.acknowledgeOutbox(through: ack.through)
+            unflushed[ack.did] = ack.store
+        }
         return unfinished
     }
 }

@@ -68,7 +68,7 @@ final class TempDirectory {
         #expect(event["blobs"] == .array([]))
         #expect(event["repo"] == .string(Self.did))
         #expect(event["ops"]?.arrayValue?.first?["action"] == "create")
-        try await store.acknowledgeOutbox(through: outbox[3].id)
+        store.acknowledgeOutbox(through: outbox[3].id)
         #expect(try await store.pendingOutbox().count == 3)
         // The export verifies, with the account's key, independently of the store.
         let car = ByteCollector()

@@ -22,6 +22,8 @@ public final class ActorStore: Sendable {
     /// at 1,000 accounts x 1,000 records. One cache shared by all stores was worse: writers to
     /// different repos contended on it and cleared it for each other (half the throughput).
     private let nodeCache: MSTNodeCache
+    /// The outbox's unacknowledged events, in memory for the relay.
+    let outbox = OutboxMirror()
 
     /// Opens (creating tables if needed) the store at `path`.
     public init(did: String, path: String, options: SQLiteOptions = SQLiteOptions(),
@@ -42,16 +44,16 @@ public final class ActorStore: Sendable {
 
     /// Creates the repo with its first (empty) signed commit.
     public func createRepo(key: any SigningKey, rev: String) async throws -> CommitResult {
-        try await pool.write { [did] db in
+        try await writeTransaction { [did] db, inserts in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM repo_root") == 0 else {
                 throw RepoServiceError.invalidRequest("repo already exists for \(did)")
             }
             let blocks = SQLiteBlockStore(db)
             let (_, result) = try Repository.create(did: did, key: key, rev: rev, store: blocks)
-            try ActorStore.persist(result, did: did, recordValues: [:], db: db)
+            try ActorStore.persist(result, did: did, recordValues: [:], db: db, inserts: inserts)
             // As the reference PDS: a new repo's #commit is followed by a #sync of its head, so
             // a relay starts the account from a known state.
-            try OutboxEvent(syncing: result.commit.bytes, did: did, rev: rev).insert(into: db)
+            try OutboxEvent(syncing: result.commit.bytes, did: did, rev: rev).insert(into: db, inserts)
             try ActorStore.markBlocksLive(db)
             return result
         }
@@ -61,7 +63,7 @@ public final class ActorStore: Sendable {
     /// `swapCommit` must match the current head when given.
     public func applyWrites(_ writes: [RecordWrite], swapCommit: CID? = nil, swapRecords: [String: CID?] = [:],
                             key: any SigningKey, clock: TIDClock) async throws -> CommitResult {
-        try await pool.write { [did, nodeCache] db in
+        try await writeTransaction { [did, nodeCache] db, inserts in
             let (head, headRev) = try ActorStore.headRow(db, did: did)
             if let swapCommit, swapCommit != head {
                 throw RepoServiceError.invalidSwap("Commit was at \(head)")
@@ -97,7 +99,7 @@ public final class ActorStore: Sendable {
                     if case .create(let p, let v) = w { values[p] = v }
                     if case .update(let p, let v) = w { values[p] = v }
                 }
-                try ActorStore.persist(result, did: did, recordValues: values, db: db)
+                try ActorStore.persist(result, did: did, recordValues: values, db: db, inserts: inserts)
                 return result
             }
         }
@@ -115,7 +117,7 @@ public final class ActorStore: Sendable {
     }
 
     /// Stores a commit's blocks, index rows, head and outbox event.
-    static func persist(_ result: CommitResult, did: String, recordValues: [String: DataValue], db: Database) throws {
+    static func persist(_ result: CommitResult, did: String, recordValues: [String: DataValue], db: Database, inserts: OutboxInserts) throws {
         let rev = result.commit.rev
         let now = ATDatetime(Date()).string
         try SQLiteBlockStore.insert(result.newBlocks, rev: rev, into: db)
@@ -146,7 +148,28 @@ public final class ActorStore: Sendable {
             ON CONFLICT(did) DO UPDATE SET cid = excluded.cid, rev = excluded.rev, indexedAt = excluded.indexedAt
             """).execute(arguments: [did, result.commitCID.string, rev, now])
         try dropSuperseded(by: result, db: db)
-        try OutboxEvent(result: result, did: did, recordValues: recordValues).insert(into: db)
+        try OutboxEvent(result: result, did: did, recordValues: recordValues).insert(into: db, inserts)
+    }
+
+    /// Runs `body` in one write transaction that also deletes the outbox rows FirehoseService
+    /// has acknowledged since the last one. Once it commits, still on the writer's queue (so
+    /// in commit order), the outbox events it inserted go to the mirror.
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (Database, OutboxInserts) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { [outbox] db in
+            let inserts = OutboxInserts()
+            var result: T?
+            var deleted: Int64?
+            try db.inTransaction {
+                result = try body(db, inserts)
+                if let through = outbox.deletableThrough {
+                    try db.cachedStatement(sql: "DELETE FROM outbox_event WHERE id <= ?").execute(arguments: [through])
+                    deleted = through
+                }
+                return .commit
+            }
+            outbox.committed(inserts.events, deletedThrough: deleted)
+            return result!
+        }
     }
 
     /// A consistent snapshot of this database at `destination` (for backups), taken while

@@ -110,19 +110,32 @@ extension ActorStore {
         }
     }
 
-    /// Outbox events not yet acknowledged by the firehose, oldest first.
+    /// Outbox events not yet acknowledged by the firehose, oldest first: from the mirror when
+    /// it holds them all, else read from the table on the writer's queue (so no commit slips
+    /// between the read and the mirror taking over from it).
     public func pendingOutbox(limit: Int = 100) async throws -> [PendingOutboxEvent] {
-        try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, rev, dedupeKey, event FROM outbox_event ORDER BY id LIMIT ?"), arguments: [limit]).map {
+        if let held = outbox.take(limit: limit) { return held }
+        return try await pool.writeWithoutTransaction { [outbox] db in
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, rev, dedupeKey, event FROM outbox_event WHERE id > ? ORDER BY id LIMIT ?"),
+                                        arguments: [outbox.acknowledged, limit]).map {
                 PendingOutboxEvent(id: $0["id"], kind: $0["kind"], rev: $0["rev"], dedupeKey: $0["dedupeKey"],
                                    event: [UInt8]($0["event"] as Data))
             }
+            outbox.loaded(rows, complete: rows.count < limit)
+            return rows
         }
     }
 
-    /// Drops outbox events the firehose has sequenced (up to and including `id`).
-    public func acknowledgeOutbox(through id: Int64) async throws {
-        try await pool.write { db in try db.cachedStatement(sql: "DELETE FROM outbox_event WHERE id <= ?").execute(arguments: [id]) }
+    /// Notes that the firehose has sequenced the outbox events up to and including `id`. The
+    /// rows go with the next write transaction, or `flushOutboxAcknowledgements()`.
+    public func acknowledgeOutbox(through id: Int64) {
+        outbox.acknowledge(through: id)
+    }
+
+    /// Deletes the acknowledged outbox rows no write has taken with it yet.
+    public func flushOutboxAcknowledgements() async throws {
+        guard outbox.deletableThrough != nil else { return }
+        try await writeTransaction { _, _ in }
     }
 
     /// Lets this reader connection map the file instead of copying every page through

@@ -16,10 +16,10 @@ public struct RebuiltRepo: Sendable {
 extension ActorStore {
     /// Queues a `#sync` of the current head in the outbox (an account reactivated).
     public func announceSync() async throws -> (cid: CID, rev: String) {
-        try await pool.write { [did] db in
+        try await writeTransaction { [did] db, inserts in
             let (cid, rev) = try ActorStore.headRow(db, did: did)
             guard let commit = try ActorStore.blockBytes(cid, db) else { throw RepoError.missingBlock(cid) }
-            try OutboxEvent(syncing: commit, did: did, rev: rev).insert(into: db)
+            try OutboxEvent(syncing: commit, did: did, rev: rev).insert(into: db, inserts)
             return (cid, rev)
         }
     }
@@ -30,7 +30,7 @@ extension ActorStore {
     /// PDS's `rebuild-repo`; also compacts a store written before superseded blocks were
     /// dropped. Fails, changing nothing, if a record's block is missing.
     public func rebuild(key: any SigningKey, clock: TIDClock) async throws -> RebuiltRepo {
-        try await pool.write { [did] db in
+        try await writeTransaction { [did] db, inserts in
             let (_, previousRev) = try ActorStore.headRow(db, did: did)
             let prefix = "at://\(did)/"
             var entries: [(key: String, value: CID)] = []
@@ -64,7 +64,7 @@ extension ActorStore {
             try SQLiteBlockStore.insert([(commitCID, commitBytes)] + nodes.map { ($0.key, $0.value) }, rev: rev, into: db)
             try db.execute(sql: "UPDATE repo_root SET cid = ?, rev = ?, indexedAt = ? WHERE did = ?",
                            arguments: [commitCID.string, rev, ATDatetime(Date()).string, did])
-            try OutboxEvent(syncing: commitBytes, did: did, rev: rev).insert(into: db)
+            try OutboxEvent(syncing: commitBytes, did: did, rev: rev).insert(into: db, inserts)
             try ActorStore.markBlocksLive(db)
             return RebuiltRepo(commitCID: commitCID, rev: rev, records: entries.count, droppedBlocks: dropped)
         }

@@ -63,19 +63,21 @@ struct OutboxEvent {
     /// The DAG-CBOR bytes stored in the outbox.
     var encoded: [UInt8] { DAGCBOR.encode(body) }
 
-    /// Adds the event to the outbox, in the caller's transaction. A commit is de-duplicated
-    /// by its rev; `#sync`s may repeat a rev (a repo re-announced on reactivation), so theirs
-    /// adds the time.
-    func insert(into db: Database) throws {
+    /// Adds the event to the outbox, in the caller's transaction, and to `inserts` (for the
+    /// store's mirror once the transaction commits). A commit is de-duplicated by its rev;
+    /// `#sync`s may repeat a rev (a repo re-announced on reactivation), so theirs adds the time.
+    func insert(into db: Database, _ inserts: OutboxInserts) throws {
         let now = ATDatetime(Date()).string
         let dedupeKey = kind == .commit ? rev : "\(rev)@\(now)"
+        let bytes = encoded
         try db.cachedStatement(sql: "INSERT INTO outbox_event (kind, rev, dedupeKey, event, createdAt) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [kind.rawValue, rev, dedupeKey, Data(encoded), now])
+            .execute(arguments: [kind.rawValue, rev, dedupeKey, Data(bytes), now])
+        inserts.events.append(PendingOutboxEvent(id: db.lastInsertedRowID, kind: kind.rawValue, rev: rev, dedupeKey: dedupeKey, event: bytes))
     }
 }
 
 /// An outbox row not yet acknowledged by FirehoseService.
-public struct PendingOutboxEvent: Sendable {
+public struct PendingOutboxEvent: Sendable, Equatable {
     public let id: Int64
     public let kind: String
     public let rev: String
