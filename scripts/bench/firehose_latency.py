@@ -8,6 +8,7 @@ import asyncio
 import datetime
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -57,6 +58,10 @@ async def main():
         others.terminate()
         out = others.communicate()[0].strip().splitlines()
         cut = json.loads(out[-1])["closed_by_server"] if out and out[-1].startswith("{") else None
+    # The rig shares the 2 cores with the server it measures: print what it took.
+    wall = time.monotonic() - started
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    rig = f"rig cpu: probe {100 * (me.ru_utime + me.ru_stime) / wall:.0f}%, wrk + discarder {100 * (kids.ru_utime + kids.ru_stime) / wall:.0f}%"
     latencies.sort()
     if not latencies:
         print("no events received")
@@ -65,6 +70,7 @@ async def main():
     req = next((line.split()[-1] for line in wrk_out.splitlines() if "Requests/sec" in line), "?")
     print(f"subscribers {n}: {len(latencies)} commits at {req} writes/s; latency p50 {pick(0.5):.1f} ms, "
           f"p99 {pick(0.99):.1f} ms, max {latencies[-1]:.1f} ms; {frame_bytes / len(latencies):.0f} bytes/frame" + (f"; subscribers cut off: {cut}" if cut is not None else ""))
+    print(rig)
 
 
 asyncio.run(main())
