@@ -52,6 +52,7 @@ let package = Package(
                                                  .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/ATCrypto"),
         .target(name: "Storage", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                                                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                                                 .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/Shared/Storage"),
         .target(name: "EventStream", dependencies: ["IPLD"], path: "Sources/Shared/EventStream"),

@@ -23,9 +23,13 @@ public struct SequencedEvent: Sendable, Equatable {
 /// gets its original seq back instead of a new one, so producers can retry after a crash.
 public final class Sequencer: Sendable {
     let pool: DatabasePool
+    /// Checkpoints beside the writer (every event waits for the writer, so it must never
+    /// stall on a checkpoint's fsyncs); nil when an external replicator owns checkpoints.
+    let checkpointer: WALCheckpointer?
 
     public init(path: String, options: SQLiteOptions = SQLiteOptions()) throws {
         pool = try DatabasePool(path: path, configuration: options.configuration)
+        checkpointer = options.disableWALAutoCheckpoint ? nil : try WALCheckpointer.attach(to: pool, path: path)
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -38,6 +42,8 @@ public final class Sequencer: Sendable {
         }
         try m.migrate(pool)
     }
+
+    deinit { checkpointer?.detach(from: pool) }
 
     /// One event to sequence (body without `seq`).
     public struct Submission: Sendable {

@@ -1,0 +1,104 @@
+import Dispatch
+import GRDB
+import GRDBSQLite
+import Synchronization
+
+/// Runs a database's WAL checkpoints on a connection and a thread of their own, so that its
+/// writer never waits for one.
+///
+/// SQLite's automatic checkpoint runs inside the commit that crosses the threshold: that
+/// commit then copies every page back and waits for two fsyncs, which on a busy disk took
+/// up to 150 ms. For `sequencer.sqlite` that stalled every event of the firehose at once.
+/// Here the writer's WAL hook (called after each commit with the WAL's size, and doing no
+/// I/O) only asks for a checkpoint; a PASSIVE checkpoint then runs beside the writer.
+///
+/// A checkpoint beside a busy writer is never quite finished (frames arrive while it runs),
+/// and SQLite starts the WAL over only after one that is. So once the WAL reaches `limit`
+/// frames the writer checkpoints itself, as SQLite would: rarely, and with little left to
+/// copy, the background having done the rest.
+public final class WALCheckpointer: Sendable {
+    /// The database file.
+    public let path: String
+    /// WAL frames (pages) after which a checkpoint is asked for: SQLite's own default.
+    public let threshold: Int32
+    /// WAL frames at which the writer checkpoints itself.
+    public let limit: Int32
+    private let queue: DispatchQueue
+    private struct State {
+        var running = false
+        var checkpoints = 0
+    }
+    private let state = Mutex(State())
+
+    private init(path: String, threshold: Int32, limit: Int32) {
+        self.path = path
+        self.threshold = threshold
+        self.limit = limit
+        queue = DispatchQueue(label: "pds.wal-checkpoint")
+    }
+
+    /// Takes over `pool`'s checkpoints: turns the automatic ones off and checkpoints in the
+    /// background once the WAL holds `threshold` frames. Call `detach(from:)` before the
+    /// checkpointer goes (the hook points at it).
+    public static func attach(to pool: DatabasePool, path: String, threshold: Int32 = 1_000, limit: Int32 = 8_000) throws -> WALCheckpointer {
+        let checkpointer = WALCheckpointer(path: path, threshold: threshold, limit: max(threshold, limit))
+        let context = Unmanaged.passUnretained(checkpointer).toOpaque()
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            sqlite3_wal_hook(db.sqliteConnection, walHook, context)
+        }
+        return checkpointer
+    }
+
+    /// Gives the writer its automatic checkpoints back, once a checkpoint under way is done.
+    public func detach(from pool: DatabasePool) {
+        try? pool.writeWithoutTransaction { db in
+            sqlite3_wal_hook(db.sqliteConnection, nil, nil)
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(threshold)")
+        }
+        queue.sync {}
+    }
+
+    /// How many checkpoints have run (for tests).
+    public var checkpoints: Int { state.withLock(\.checkpoints) }
+
+    /// From the writer's WAL hook, after a commit: the WAL now holds `frames` frames.
+    fileprivate func walGrew(to frames: Int32, writer: OpaquePointer?) {
+        guard frames >= threshold else { return }
+        if frames >= limit {
+            sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            state.withLock { $0.checkpoints += 1 }
+            return
+        }
+        let start = state.withLock { s in
+            if s.running { return false }
+            s.running = true
+            return true
+        }
+        if start { queue.async { self.checkpoint() } }
+    }
+
+    /// Checkpoints what it can without waiting for the writer or readers (PASSIVE); frames
+    /// a reader still needs stay for the next one. The connection is opened for the
+    /// checkpoint and closed after it: next to copying and syncing megabytes that costs
+    /// nothing, and no file stays open for a database its owner has closed.
+    public func checkpoint() {
+        // Read-write without CREATE: a database removed meanwhile is not brought back.
+        var db: OpaquePointer?
+        if sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK {
+            sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nil, nil, nil)
+            sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        }
+        sqlite3_close_v2(db)
+        state.withLock { s in
+            s.running = false
+            s.checkpoints += 1
+        }
+    }
+}
+
+/// The writer connection's WAL hook: no I/O here, it runs inside the commit.
+private func walHook(_ context: UnsafeMutableRawPointer?, _ db: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ frames: Int32) -> Int32 {
+    if let context { Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().walGrew(to: frames, writer: db) }
+    return SQLITE_OK
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import Storage
+import Testing
+
+/// Checkpoints run beside the writer: the WAL stays bounded while nothing in the writer's
+/// commits checkpoints, and detaching gives SQLite its automatic checkpoints back.
+@Suite struct WALCheckpointerTests {
+    static func walBytes(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int) ?? 0
+    }
+
+    @Test func theWALStaysBoundedWithCheckpointsOffTheWritersPath() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pdswift-wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("db.sqlite").path
+        let pool = try DatabasePool(path: path, configuration: SQLiteOptions().configuration)
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)") }
+        let checkpointer = try WALCheckpointer.attach(to: pool, path: path, threshold: 50, limit: 400)
+        #expect(try await pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 0)
+
+        // 2,000 commits of a page or more each: over 8 MB of WAL if nothing checkpointed. The
+        // writer checkpoints itself at 400 frames (1.6 MB) when the background could not
+        // finish, once a background pass under way is done (here 1.7-1.9 MB).
+        let blob = Data(repeating: 7, count: 3_000)
+        for i in 0..<2_000 {
+            try await pool.write { db in try db.execute(sql: "INSERT INTO t (id, v) VALUES (?, ?)", arguments: [i, blob]) }
+            if i % 100 == 99 { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(checkpointer.checkpoints > 0)
+        #expect(Self.walBytes(path) < 4_000_000, "WAL at \(Self.walBytes(path)) bytes")
+        #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 2_000)
+
+        checkpointer.detach(from: pool)
+        #expect(try await pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 50)
+    }
+
+    @Test func aRemovedDatabaseIsNotRecreated() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pdswift-wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("db.sqlite").path
+        var pool: DatabasePool? = try DatabasePool(path: path, configuration: SQLiteOptions().configuration)
+        let checkpointer = try WALCheckpointer.attach(to: pool!, path: path)
+        checkpointer.detach(from: pool!)
+        pool = nil
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        checkpointer.checkpoint()
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
