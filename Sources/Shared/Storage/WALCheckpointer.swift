@@ -56,8 +56,11 @@ public final class WALCheckpointer: Sendable {
             sqlite3_wal_hook(db.sqliteConnection, nil, nil)
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(threshold)")
         }
-        queue.sync {}
+        waitForCheckpoint()
     }
+
+    /// Returns once a background checkpoint under way (or asked for) is done.
+    public func waitForCheckpoint() { queue.sync {} }
 
     /// How many checkpoints have run (for tests).
     public var checkpoints: Int { state.withLock(\.checkpoints) }
