@@ -7,8 +7,8 @@ import Logging
 /// crash between sequencing and acknowledging costs nothing.
 ///
 /// Events come from each store's in-memory mirror of its outbox, and acknowledged rows are
-/// deleted by the account's next write; `ackFlushDelay` after the relay goes idle, the rows
-/// no write has taken are deleted on their own.
+/// deleted by the account's next write; within `ackFlushDelay`, the rows no write has taken
+/// are deleted on their own.
 public actor OutboxRelay {
     let stores: ActorStorePool
     let firehose: any FirehoseServiceAPI
@@ -18,7 +18,7 @@ public actor OutboxRelay {
     /// Stores with acknowledged outbox rows possibly still in their table.
     private var unflushed: [String: ActorStore] = [:]
     private var flushScheduled = false
-    /// How long after going idle the relay deletes acknowledged rows no write has taken.
+    /// How long after an acknowledgement the relay deletes the rows no write has taken.
     static let ackFlushDelay = Duration.seconds(1)
 
     public init(stores: ActorStorePool, firehose: any FirehoseServiceAPI, logger: Logger = Logger(label: "pds.repo.outbox")) {
@@ -63,12 +63,20 @@ public actor OutboxRelay {
             }
         }
         draining = false
-        if !unflushed.isEmpty && !flushScheduled {
-            flushScheduled = true
-            Task {
-                try? await Task.sleep(for: Self.ackFlushDelay)
-                await self.flushAcknowledgements()
-            }
+    }
+
+    /// Marks `store`'s events through `id` as sequenced, and makes sure a flush follows:
+    /// within `ackFlushDelay`, whether or not the relay is still busy with other accounts
+    /// (a quiet account's rows must not wait for an idle moment that may never come: re-sent
+    /// after the sequencer has pruned them, they would be sequenced again).
+    private func acknowledge(_ store: ActorStore, did: String, through id: Int64) {
+        store.acknowledgeOutbox(through: id)
+        unflushed[did] = store
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        Task {
+            try? await Task.sleep(for: Self.ackFlushDelay)
+            await self.flushAcknowledgements()
         }
     }
 
@@ -106,10 +114,7 @@ public actor OutboxRelay {
         }
         guard !events.isEmpty else { return unfinished }
         _ = try await firehose.appendEvents(.init(events: events))
-        for ack in acks {
-            ack.store.acknowledgeOutbox(through: ack.through)
-            unflushed[ack.did] = ack.store
-        }
+        for ack in acks { acknowledge(ack.store, did: ack.did, through: ack.through) }
         return unfinished
     }
 }

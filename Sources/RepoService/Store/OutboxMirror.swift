@@ -1,5 +1,3 @@
-import Foundation
-import GRDB
 import Synchronization
 
 /// The unacknowledged tail of one account's outbox, held in memory beside the table, so
