@@ -29,7 +29,7 @@ public final class Sequencer: Sendable {
 
     public init(path: String, options: SQLiteOptions = SQLiteOptions()) throws {
         pool = try DatabasePool(path: path, configuration: options.configuration)
-        checkpointer = options.disableWALAutoCheckpoint ? nil : try WALCheckpointer.attach(to: pool, path: path)
+        checkpointer = try options.checkpointer(for: pool, path: path)
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -42,8 +42,6 @@ public final class Sequencer: Sendable {
         }
         try m.migrate(pool)
     }
-
-    deinit { checkpointer?.detach(from: pool) }
 
     /// One event to sequence (body without `seq`).
     public struct Submission: Sendable {

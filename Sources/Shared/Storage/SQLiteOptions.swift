@@ -35,6 +35,13 @@ public struct SQLiteOptions: Sendable {
         self.init(disableWALAutoCheckpoint: environment["PDS_SQLITE_DISABLE_WAL_AUTO_CHECKPOINT"]?.lowercased() == "true")
     }
 
+    /// Moves `pool`'s checkpoints off its writer's path (see `WALCheckpointer`), for a
+    /// database whose writes something waits on; nil when an external replicator owns
+    /// checkpoints. Keep the result as long as the pool.
+    public func checkpointer(for pool: DatabasePool, path: String) throws -> WALCheckpointer? {
+        disableWALAutoCheckpoint ? nil : try WALCheckpointer.attach(to: pool, path: path)
+    }
+
     /// A GRDB configuration applying these options.
     public var configuration: Configuration {
         var config = Configuration()

@@ -11,11 +11,17 @@ import Synchronization
 /// up to 150 ms. For `sequencer.sqlite` that stalled every event of the firehose at once.
 /// Here the writer's WAL hook (called after each commit with the WAL's size, and doing no
 /// I/O) only asks for a checkpoint; a PASSIVE checkpoint then runs beside the writer.
+/// (Per-account stores keep SQLite's own checkpoints: moving theirs made no measurable
+/// difference to firehose latency and cost RepoService about a point of CPU.)
 ///
 /// A checkpoint beside a busy writer is never quite finished (frames arrive while it runs),
 /// and SQLite starts the WAL over only after one that is. So once the WAL reaches `limit`
 /// frames the writer checkpoints itself, as SQLite would: rarely, and with little left to
 /// copy, the background having done the rest.
+///
+/// The owner of the pool keeps the checkpointer; nothing needs undoing when both go. The
+/// hook finds its checkpointer by the writer connection, and a writer whose checkpointer
+/// is gone checkpoints itself at `threshold`, as SQLite's own hook would.
 public final class WALCheckpointer: Sendable {
     /// The database file.
     public let path: String
@@ -23,40 +29,59 @@ public final class WALCheckpointer: Sendable {
     public let threshold: Int32
     /// WAL frames at which the writer checkpoints itself.
     public let limit: Int32
-    private let queue: DispatchQueue
+    /// The writer connection's address, its key in `registry`.
+    private let writer: UInt
+    private let queue = DispatchQueue(label: "pds.wal-checkpoint")
     private struct State {
         var running = false
         var checkpoints = 0
     }
     private let state = Mutex(State())
 
-    private init(path: String, threshold: Int32, limit: Int32) {
+    /// Checkpointers by writer connection. Weak: the registry must not keep one alive, and
+    /// an entry is removed when its checkpointer goes (if it is still that one's). A class:
+    /// a struct holding the weak reference crashed debug builds (Swift 6.3,
+    /// `dict[missing]?.weakField` loads a null weak reference at -Onone).
+    private final class Entry {
+        weak var checkpointer: WALCheckpointer?
+        let id: ObjectIdentifier
+        init(_ checkpointer: WALCheckpointer) {
+            self.checkpointer = checkpointer
+            id = ObjectIdentifier(checkpointer)
+        }
+    }
+    private static let registry = Mutex<[UInt: Entry]>([:])
+
+    private init(path: String, threshold: Int32, limit: Int32, writer: UInt) {
         self.path = path
         self.threshold = threshold
         self.limit = limit
-        queue = DispatchQueue(label: "pds.wal-checkpoint")
+        self.writer = writer
+    }
+
+    deinit {
+        let id = ObjectIdentifier(self)
+        _ = Self.registry.withLock { r in
+            if r[writer]?.id == id { r[writer] = nil }
+        }
     }
 
     /// Takes over `pool`'s checkpoints: turns the automatic ones off and checkpoints in the
-    /// background once the WAL holds `threshold` frames. Call `detach(from:)` before the
-    /// checkpointer goes (the hook points at it).
+    /// background once the WAL holds `threshold` frames. Keep the result as long as the pool.
     public static func attach(to pool: DatabasePool, path: String, threshold: Int32 = 1_000, limit: Int32 = 8_000) throws -> WALCheckpointer {
-        let checkpointer = WALCheckpointer(path: path, threshold: threshold, limit: max(threshold, limit))
-        let context = Unmanaged.passUnretained(checkpointer).toOpaque()
         try pool.writeWithoutTransaction { db in
+            let writer = UInt(bitPattern: db.sqliteConnection)
+            let checkpointer = WALCheckpointer(path: path, threshold: threshold, limit: max(threshold, limit), writer: writer)
+            registry.withLock { $0[writer] = Entry(checkpointer) }
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            sqlite3_wal_hook(db.sqliteConnection, walHook, context)
+            sqlite3_wal_hook(db.sqliteConnection, walHook, nil)
+            return checkpointer
         }
-        return checkpointer
     }
 
-    /// Gives the writer its automatic checkpoints back, once a checkpoint under way is done.
-    public func detach(from pool: DatabasePool) {
-        try? pool.writeWithoutTransaction { db in
-            sqlite3_wal_hook(db.sqliteConnection, nil, nil)
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(threshold)")
-        }
-        waitForCheckpoint()
+    /// The checkpointer of the writer connection `db`, if it is still there.
+    fileprivate static func of(_ db: OpaquePointer?) -> WALCheckpointer? {
+        registry.withLock { $0[UInt(bitPattern: db)]?.checkpointer }
     }
 
     /// Returns once a background checkpoint under way (or asked for) is done.
@@ -100,8 +125,13 @@ public final class WALCheckpointer: Sendable {
     }
 }
 
-/// The writer connection's WAL hook: no I/O here, it runs inside the commit.
+/// The writer connection's WAL hook: it runs inside the commit, so no I/O here unless the
+/// WAL is at its limit (or its checkpointer is gone and the writer is on its own).
 private func walHook(_ context: UnsafeMutableRawPointer?, _ db: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ frames: Int32) -> Int32 {
-    if let context { Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().walGrew(to: frames, writer: db) }
+    if let checkpointer = WALCheckpointer.of(db) {
+        checkpointer.walGrew(to: frames, writer: db)
+    } else if frames >= 1_000 {
+        sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+    }
     return SQLITE_OK
 }
