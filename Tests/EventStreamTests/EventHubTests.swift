@@ -1,4 +1,4 @@
-import EventStream
+@testable import EventStream
 import Synchronization
 import Testing
 
@@ -23,9 +23,9 @@ import Testing
         #expect(seqs == [1, 2])
     }
 
-    /// With many subscribers events are held for the linger and then delivered together, in
-    /// order, to everyone; with few they go out at once.
-    @Test func manySubscribersGetEventsTogetherAfterTheLinger() async throws {
+    /// With few subscribers events go out at once; with many, the linger grows with them up
+    /// to its cap, and the pacing task delivers every event to everyone, in order, once.
+    @Test func manySubscribersAreReachedWithinTheLinger() async throws {
         let hub = EventHub(capacity: 100, lingerPerSubscriber: .milliseconds(10), maxLinger: .milliseconds(50))
         #expect(hub.linger(subscribers: 0) == .zero)
         #expect(hub.linger(subscribers: 3) == .milliseconds(30))
@@ -33,7 +33,7 @@ import Testing
         #expect(EventHub().linger(subscribers: 10) == .zero && EventHub().linger(subscribers: 1000) == .milliseconds(20))
         let subs = (0..<3).map { _ in hub.subscribe() }
         for seq in 1...5 { hub.publish(StreamEvent(seq: Int64(seq), frame: [UInt8(seq)])) }
-        #expect(subs.allSatisfy { $0.queuedCount == 0 }, "held for the linger")
+        #expect(subs.allSatisfy { $0.queuedCount == 0 }, "held for the walk")
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(5)
         while subs.contains(where: { $0.queuedCount < 5 }) && clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
@@ -46,6 +46,42 @@ import Testing
             }
             #expect(seqs == [1, 2, 3, 4, 5, 6])
         }
+    }
+
+    /// The paced walk reaches the subscribers a slice at a time, in proportion to the time
+    /// gone by (the whole round per linger), each getting everything it has not had; a
+    /// subscriber that joins meanwhile gets only what is published after it joined.
+    @Test func thePacedWalkReachesSubscribersASliceAtATime() async throws {
+        // Ten subscribers: a linger of 100 ms. The pacing task's own tick is an hour away, so
+        // only the steps taken here move the walk.
+        let hub = EventHub(capacity: 100, lingerPerSubscriber: .milliseconds(10), maxLinger: .seconds(1), tick: .seconds(3600))
+        let subs = (0..<10).map { _ in hub.subscribe() }
+        let start = ContinuousClock.now
+        for seq in 1...3 { hub.publish(StreamEvent(seq: Int64(seq), frame: [UInt8(seq)])) }
+        // 35 ms of the 100 ms linger: three and a half subscribers' worth, so three.
+        #expect(hub.step(at: start + .milliseconds(35)))
+        #expect(subs.map(\.queuedCount) == [3, 3, 3, 0, 0, 0, 0, 0, 0, 0])
+        let late = hub.subscribe()
+        hub.publish(StreamEvent(seq: 4, frame: [4]))
+        // 60 ms more, with eleven subscribers (a linger of 110 ms): six more, who get 1...4
+        // together; the late one's turn has not come yet.
+        #expect(hub.step(at: start + .milliseconds(95)))
+        #expect(subs.map(\.queuedCount) == [3, 3, 3, 4, 4, 4, 4, 4, 4, 0] && late.queuedCount == 0)
+        // A step long overdue reaches everyone once, no more: the last of the ten gets 1...4,
+        // the late one only event 4 (published after it joined), the first three event 4.
+        // Then everyone has everything, and pacing stops.
+        #expect(!hub.step(at: start + .milliseconds(300)))
+        #expect(subs.allSatisfy { $0.queuedCount == 4 } && late.queuedCount == 1)
+        for sub in subs {
+            var seqs: [Int64] = []
+            for await event in sub.events {
+                seqs.append(event.seq)
+                if seqs.count == 4 { break }
+            }
+            #expect(seqs == [1, 2, 3, 4])
+        }
+        var lateEvents = late.events.makeAsyncIterator()
+        #expect(await lateEvents.next()?.seq == 4)
     }
 
     /// A sink that records what it gets, reports a gap when told to, and closes on demand.

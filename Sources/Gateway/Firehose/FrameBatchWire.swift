@@ -5,9 +5,10 @@ import Synchronization
 /// A run of firehose frames as they go on the wire: each one a complete, unmasked binary
 /// WebSocket message, back to back in one buffer.
 ///
-/// Every caught-up connection receives the same events in a delivery, so the buffer is
-/// encoded once and shared (a `ByteBuffer` is copy-on-write): each connection then costs one
-/// write of it instead of a copy and an encoder pass per frame.
+/// The caught-up connections the hub reaches in one step of its walk were last reached
+/// together too, so they receive the same events: the buffer is encoded once and shared (a
+/// `ByteBuffer` is copy-on-write), and each connection then costs one write of it instead of
+/// a copy and an encoder pass per frame.
 final class FrameBatchWire: Sendable {
     private let last = Mutex<(first: Int64, last: Int64, buffer: ByteBuffer)?>(nil)
 

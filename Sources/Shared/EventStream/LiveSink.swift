@@ -3,8 +3,9 @@
 /// With many subscribers that saves two task switches and a promise per delivery, which is
 /// most of what fan-out costs.
 ///
-/// `deliver` runs on the publishing thread under the hub's lock, so it must only hand the
-/// events on (never wait), and it sees each event once, in order.
+/// `deliver` runs under the hub's lock (on the publishing thread, or in the hub's pacing
+/// task), so it must only hand the events on (never wait), and it sees each event once, in
+/// order.
 public protocol LiveSink: AnyObject, Sendable {
     /// Takes the next events. `.gap(at:)` means an event does not follow the last one sent
     /// (the feed could not repair a gap): the hub then gives the events from that index on
