@@ -13,13 +13,20 @@ public actor OutboxRelay {
     let stores: ActorStorePool
     let firehose: any FirehoseServiceAPI
     let logger: Logger
+    /// Accounts with news not yet taken by a call.
     private var dirty = Set<String>()
-    private var draining = false
+    /// Accounts whose events are in a call not yet answered: each account is in one call at
+    /// a time, so its events reach FirehoseService in commit order.
+    private var inFlight = Set<String>()
+    private var calls = 0
     /// Stores with acknowledged outbox rows possibly still in their table.
     private var unflushed: [String: ActorStore] = [:]
     private var flushScheduled = false
     /// How long after an acknowledgement the relay deletes the rows no write has taken.
     static let ackFlushDelay = Duration.seconds(1)
+    /// Calls to FirehoseService at once. A second call carries the accounts that committed
+    /// while the first was on its way, instead of making them wait a round trip for it.
+    static let maxCalls = 2
 
     public init(stores: ActorStorePool, firehose: any FirehoseServiceAPI, logger: Logger = Logger(label: "pds.repo.outbox")) {
         self.stores = stores
@@ -30,9 +37,7 @@ public actor OutboxRelay {
     /// Notes that `did` has new outbox rows and drains them soon.
     public func notify(_ did: String) {
         dirty.insert(did)
-        guard !draining else { return }
-        draining = true
-        Task { await self.drainLoop() }
+        startCalls()
     }
 
     /// Queues every account (at start, for events left unsent by a crash or an outage).
@@ -43,26 +48,38 @@ public actor OutboxRelay {
     /// Events sent to FirehoseService per call at most.
     static let batchLimit = 500
 
-    private func drainLoop() async {
-        var delay = Duration.milliseconds(100)
-        while !dirty.isEmpty {
-            // Every account with news in one call: under load one round trip and one sequencer
+    /// Starts calls for the accounts with news that no call is carrying, up to `maxCalls`.
+    private func startCalls() {
+        while calls < Self.maxCalls {
+            // Every ready account in one call: under load one round trip and one sequencer
             // transaction carry many accounts' commits, instead of one each in turn.
-            let dids = dirty
-            dirty.removeAll()
+            let dids = dirty.subtracting(inFlight)
+            guard !dids.isEmpty else { return }
+            dirty.subtract(dids)
+            inFlight.formUnion(dids)
+            calls += 1
+            Task { await self.call(dids) }
+        }
+    }
+
+    private func call(_ dids: Set<String>) async {
+        var delay = Duration.milliseconds(100)
+        while true {
             do {
                 let unfinished = try await drain(dids)
                 dirty.formUnion(unfinished)
-                delay = .milliseconds(100)
+                break
             } catch {
-                // FirehoseService down or restarting: keep the rows and try again.
+                // FirehoseService down or restarting: keep the rows and try again; the
+                // accounts stay with this call meanwhile.
                 logger.warning("outbox relay for \(dids.count) account(s) failed: \(error); retrying")
-                dirty.formUnion(dids)
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
         }
-        draining = false
+        inFlight.subtract(dids)
+        calls -= 1
+        startCalls()
     }
 
     /// Marks `store`'s events through `id` as sequenced, and makes sure a flush follows:
