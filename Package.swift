@@ -82,6 +82,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], path: "Sources/Gateway"),
         .target(name: "RepoService", dependencies: ["Storage", "Repo", "EventStream", "Syntax", "IPLD", "ATCrypto", "Lexicon", "IPC", "Config",
@@ -152,6 +153,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "IPC", "Config", "IPLD", "BlobService", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.
         .testTarget(name: "PDSCommandTests", dependencies: ["pds"]),

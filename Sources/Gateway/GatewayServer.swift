@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import IPC
 import Logging
 import NIOCore
+import NIOPosix
 
 /// The gateway process: HTTP on one port in front of the back-end services.
 public enum GatewayServer {
@@ -65,7 +66,11 @@ public enum GatewayServer {
     public static func run(config: PDSConfig, logger: Logger) async throws {
         let metrics = GatewayMetrics()
         let services = try await ServiceConnections.connect(config, metrics: metrics)
-        let feed = FirehoseFeed(firehose: services.firehose, hub: EventHub(capacity: config.firehoseSubscriberQueue),
+        // The hub's walk is paced from one of the loops the server runs on (Hummingbird's
+        // default group is NIO's singleton), where half the connections' writes happen.
+        let pacer = EventLoopPacer(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        let feed = FirehoseFeed(firehose: services.firehose,
+                                hub: EventHub(capacity: config.firehoseSubscriberQueue, pacer: pacer),
                                 writeTimeout: .milliseconds(config.firehoseWriteTimeoutMilliseconds))
         try await feed.start(endpoint: config.ipc.firehoseEvents)
         let app = Application(

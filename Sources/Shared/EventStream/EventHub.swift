@@ -98,16 +98,19 @@ public final class EventHub: Sendable {
     /// How long an event may wait per connected subscriber, and at most (see `linger`).
     public let lingerPerSubscriber: Duration
     public let maxLinger: Duration
-    /// How often the paced walk moves on.
+    /// How often the paced walk moves on, and what moves it.
     public let tick: Duration
+    let pacer: any EventHubPacer
 
     /// - Parameters:
     ///   - lingerPerSubscriber: with many subscribers, each one is handed events once per
     ///     this long per subscriber (at most `maxLinger`). Below 1 ms (fewer than 50
     ///     subscribers at the default) events go out to everyone at once.
     ///   - tick: how often the walk moves on; each step reaches the subscribers due by then.
+    ///   - pacer: what calls the steps (by default a task sleeping between them).
     public init(capacity: Int = 1000, lingerPerSubscriber: Duration = .microseconds(20), maxLinger: Duration = .milliseconds(20),
-                tick: Duration = .milliseconds(2)) {
+                tick: Duration = .milliseconds(2), pacer: any EventHubPacer = TaskPacer()) {
+        self.pacer = pacer
         self.capacity = capacity
         self.lingerPerSubscriber = lingerPerSubscriber
         self.maxLinger = maxLinger
@@ -180,14 +183,7 @@ public final class EventHub: Sendable {
             return (true, Outcome())
         }
         Self.settle(outcome)
-        if startPacing {
-            Task { [self] in
-                while true {
-                    try? await Task.sleep(for: tick)
-                    if !step(at: .now) { return }
-                }
-            }
-        }
+        if startPacing { pacer.start(every: tick) { [self] in step(at: .now) } }
     }
 
     /// One step of the paced walk at `now`: reaches the subscribers due since the last step;
