@@ -52,6 +52,31 @@ private final class MemoryFirehose: FirehoseServiceAPI {
         #expect(await feed.last == 8)
     }
 
+    /// The event right after the last one published goes to the hub at once, from the socket's
+    /// thread; anything else (before first contact, a gap, a duplicate) is left to the actor.
+    @Test func theNextEventGoesStraightToTheHub() async throws {
+        let firehose = MemoryFirehose()
+        for seq in Int64(1)...3 { _ = firehose.add(seq) }
+        let feed = FirehoseFeed(firehose: firehose)
+        #expect(!feed.order.publishIfNext(StreamEvent(seq: 1, frame: [1]), to: feed.hub), "before first contact")
+        await feed.catchUp()  // starts at the head (3)
+        let subscription = feed.hub.subscribe()
+        var received = subscription.events.makeAsyncIterator()
+
+        #expect(feed.order.publishIfNext(firehose.add(4), to: feed.hub))
+        _ = firehose.add(5)
+        let six = firehose.add(6)
+        #expect(!feed.order.publishIfNext(six, to: feed.hub), "5 is missing")
+        await feed.receive(six)  // fills 5 from history, then 6
+        #expect(!feed.order.publishIfNext(six, to: feed.hub), "already published")
+        #expect(feed.order.publishIfNext(firehose.add(7), to: feed.hub))
+
+        var seqs: [Int64] = []
+        for _ in 0..<4 { if let e = await received.next() { seqs.append(e.seq) } }
+        #expect(seqs == [4, 5, 6, 7])
+        #expect(await feed.last == 7)
+    }
+
     @Test func cursorParameterParsing() {
         #expect(SubscribeRepos.parseCursor(nil) == .none)
         #expect(SubscribeRepos.parseCursor("") == .none)

@@ -2,6 +2,7 @@ import Config
 import EventStream
 import IPC
 import Logging
+import Synchronization
 
 /// The gateway's one feed of live firehose events: a SUB socket on FirehoseService's PUB
 /// endpoint feeding one `EventHub` that every `subscribeRepos` connection reads from.
@@ -11,6 +12,10 @@ import Logging
 /// missing ones read from FirehoseService, and a timer notices a missing tail (events
 /// published while nobody was connected and none since). Subscribers therefore see every seq
 /// in order, each once.
+///
+/// The event that follows the last one published (nearly all of them) goes to the hub on the
+/// socket's thread, with no task woken; only the others (a gap, a duplicate, the first one)
+/// take the way through this actor.
 public actor FirehoseFeed {
     /// Where connections subscribe.
     public nonisolated let hub: EventHub
@@ -25,7 +30,9 @@ public actor FirehoseFeed {
     let firehose: any FirehoseServiceAPI
     let logger: Logger
     /// The newest seq handed to the hub; nil before FirehoseService was first reached.
-    private(set) var last: Int64?
+    var last: Int64? { order.last }
+    /// Publishes to the hub in seq order, from the socket's thread and from this actor.
+    nonisolated let order = Order()
     private var tasks: [Task<Void, Never>] = []
     private var subscriber: EventSubscriber?
 
@@ -43,7 +50,10 @@ public actor FirehoseFeed {
 
     /// Subscribes to `endpoint` (the `repo` topic) and starts the gap-check timer.
     public func start(endpoint: String, checkEvery interval: Duration = .seconds(1)) async throws(IPCError) {
-        let subscriber = try await EventSubscriber(endpoint: endpoint, topics: ["repo"])
+        let subscriber = try await EventSubscriber(endpoint: endpoint, topics: ["repo"]) { [order, hub] message in
+            guard let event = FirehoseWire.decode(message.payload) else { return true }  // not an event: dropped
+            return order.publishIfNext(event, to: hub)
+        }
         self.subscriber = subscriber
         tasks.append(Task { [weak self] in
             for await message in subscriber.events {
@@ -87,7 +97,7 @@ public actor FirehoseFeed {
             let head = try await firehose.state(Empty()).head
             guard let last else {
                 // First contact: connections before now replay by cursor, so start at the head.
-                self.last = head
+                order.start(at: head)
                 return
             }
             if head > last { await fill(through: head) }
@@ -114,7 +124,39 @@ public actor FirehoseFeed {
     }
 
     private func publish(_ event: StreamEvent) {
-        last = event.seq
-        hub.publish(event)
+        order.publish(event, to: hub)
+    }
+
+    /// The newest seq handed to the hub, and the lock that keeps publishing in seq order
+    /// whichever thread publishes.
+    final class Order: Sendable {
+        private let newest = Mutex<Int64?>(nil)
+
+        var last: Int64? { newest.withLock { $0 } }
+
+        /// Sets the starting point if there is none yet.
+        func start(at seq: Int64) {
+            newest.withLock { if $0 == nil { $0 = seq } }
+        }
+
+        /// Publishes `event` if it is newer than the last one published.
+        func publish(_ event: StreamEvent, to hub: EventHub) {
+            newest.withLock { last in
+                if let last, event.seq <= last { return }
+                last = event.seq
+                hub.publish(event)
+            }
+        }
+
+        /// Publishes `event` if it is the one right after the last one published; false,
+        /// leaving it to the actor, otherwise.
+        func publishIfNext(_ event: StreamEvent, to hub: EventHub) -> Bool {
+            newest.withLock { last in
+                guard let newest = last, event.seq == newest + 1 else { return false }
+                last = event.seq
+                hub.publish(event)
+                return true
+            }
+        }
     }
 }

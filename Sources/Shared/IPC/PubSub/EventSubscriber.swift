@@ -11,7 +11,10 @@ public final class EventSubscriber: Sendable {
 
     /// Connects to `endpoint`, receiving events whose topic starts with one of `topics`
     /// (the default, `[""]`, is everything).
-    public init(endpoint: String, topics: [String] = [""]) async throws(IPCError) {
+    ///
+    /// - Parameter direct: takes each event first, on the socket thread, with no task woken
+    ///   (so it must not block); the events it answers false for go to `events`.
+    public init(endpoint: String, topics: [String] = [""], direct: (@Sendable (PublishedEvent) -> Bool)? = nil) async throws(IPCError) {
         self.endpoint = endpoint
         let inbox = try CommandInbox<SubscriberCommand>()
         self.inbox = inbox
@@ -20,7 +23,7 @@ public final class EventSubscriber: Sendable {
         continuation.onTermination = { _ in inbox.post(.stop(nil)) }
         let started: Result<Void, IPCError> = await withCheckedContinuation { ready in
             startSocketThread(name: "ipc-sub \(endpoint)") {
-                SubscriberLoop.run(endpoint: endpoint, topics: topics, inbox: inbox, output: continuation, ready: ready)
+                SubscriberLoop.run(endpoint: endpoint, topics: topics, inbox: inbox, direct: direct, output: continuation, ready: ready)
             }
         }
         try started.get()
@@ -42,7 +45,7 @@ enum SubscriberCommand: Sendable {
 
 enum SubscriberLoop {
     static func run(endpoint: String, topics: [String], inbox: CommandInbox<SubscriberCommand>,
-                    output: AsyncStream<PublishedEvent>.Continuation,
+                    direct: (@Sendable (PublishedEvent) -> Bool)?, output: AsyncStream<PublishedEvent>.Continuation,
                     ready: CheckedContinuation<Result<Void, IPCError>, Never>) {
         let context: ZMQContext
         let socket: ZMQSocket
@@ -75,7 +78,9 @@ enum SubscriberLoop {
             guard running, (revents & Int16(ZMQ_POLLIN)) != 0 else { continue }
             while let frames = try? socket.receive() {
                 guard frames.count == 2, let topic = String(validating: frames[0], as: UTF8.self) else { continue }
-                output.yield(PublishedEvent(topic: topic, payload: frames[1]))
+                let event = PublishedEvent(topic: topic, payload: frames[1])
+                if let direct, direct(event) { continue }
+                output.yield(event)
             }
         }
         socket.close()
