@@ -75,8 +75,8 @@ public final class EventHub: Sendable {
         /// Events not yet handed to every subscriber; `log[0]` is at position `logStart`.
         var log: [StreamEvent] = []
         var logStart = 0
-        /// Whether the pacing task is running, when it last ran, and the part of a
-        /// subscriber it owes the round from then.
+        /// Whether the pacer is running, when it last stepped, and the part of a subscriber
+        /// the walk owes the round from then.
         var pacing = false
         var lastTick: ContinuousClock.Instant = .now
         var owed = 0.0
