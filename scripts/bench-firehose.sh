@@ -11,6 +11,7 @@
 #
 #   scripts/bench-firehose.sh
 #   SUBSCRIBERS="1 100" RATE=200 RECORDS=10000 scripts/bench-firehose.sh
+#   PDS_BIN=/tmp/pds-before SUBSCRIBERS=1000 RECORDS=1000 scripts/bench-firehose.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-$((20000 + RANDOM % 20000))}"
@@ -25,8 +26,13 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 PY="${PY:-.venv/bin/python}"
 [ -x "$PY" ] || PY=/work/main/.venv/bin/python
 
-swift build -c release --product pds >&2
-BIN="$(swift build -c release --show-bin-path)/pds"
+# PDS_BIN runs a binary built elsewhere (to compare two builds in one sitting).
+if [ -n "${PDS_BIN:-}" ]; then
+  BIN="$PDS_BIN"
+else
+  swift build -c release --product pds >&2
+  BIN="$(swift build -c release --show-bin-path)/pds"
+fi
 DATA="$(mktemp -d /tmp/pds-bench-firehose-XXXXXX)"
 ulimit -n 65536 2>/dev/null || ulimit -n 4096
 "$BIN" up --data "$DATA" --port "$PORT" > "$DATA/up.log" 2>&1 &
