@@ -11,8 +11,7 @@ struct EventLoopPacer: EventHubPacer {
     let eventLoop: any EventLoop
 
     func start(every interval: Duration, _ step: @escaping @Sendable () -> Bool) {
-        let delay = TimeAmount.nanoseconds(Int64(interval.components.seconds) * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000)
-        eventLoop.scheduleRepeatedTask(initialDelay: delay, delay: delay) { task in
+        eventLoop.scheduleRepeatedTask(initialDelay: TimeAmount(interval), delay: TimeAmount(interval)) { task in
             if !step() { task.cancel() }
         }
     }

@@ -139,24 +139,23 @@ public actor FirehoseFeed {
             newest.withLock { if $0 == nil { $0 = seq } }
         }
 
-        /// Publishes `event` if it is newer than the last one published.
-        func publish(_ event: StreamEvent, to hub: EventHub) {
+        /// Publishes `event` if it is newer than the last one published (with `onlyNext`,
+        /// only if it is the one right after it, which needs a last one); false when not.
+        @discardableResult
+        func publish(_ event: StreamEvent, to hub: EventHub, onlyNext: Bool = false) -> Bool {
             newest.withLock { last in
-                if let last, event.seq <= last { return }
+                let fits = last.map { onlyNext ? event.seq == $0 + 1 : event.seq > $0 } ?? !onlyNext
+                guard fits else { return false }
                 last = event.seq
                 hub.publish(event)
+                return true
             }
         }
 
         /// Publishes `event` if it is the one right after the last one published; false,
         /// leaving it to the actor, otherwise.
         func publishIfNext(_ event: StreamEvent, to hub: EventHub) -> Bool {
-            newest.withLock { last in
-                guard let newest = last, event.seq == newest + 1 else { return false }
-                last = event.seq
-                hub.publish(event)
-                return true
-            }
+            publish(event, to: hub, onlyNext: true)
         }
     }
 }

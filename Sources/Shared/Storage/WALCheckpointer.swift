@@ -25,7 +25,9 @@ import Synchronization
 public final class WALCheckpointer: Sendable {
     /// The database file.
     public let path: String
-    /// WAL frames (pages) after which a checkpoint is asked for: SQLite's own default.
+    /// SQLite's own automatic checkpoint threshold, in WAL frames.
+    public static let sqliteThreshold: Int32 = 1_000
+    /// WAL frames (pages) after which a checkpoint is asked for: SQLite's own by default.
     public let threshold: Int32
     /// WAL frames at which the writer checkpoints itself.
     public let limit: Int32
@@ -68,7 +70,7 @@ public final class WALCheckpointer: Sendable {
 
     /// Takes over `pool`'s checkpoints: turns the automatic ones off and checkpoints in the
     /// background once the WAL holds `threshold` frames. Keep the result as long as the pool.
-    public static func attach(to pool: DatabasePool, path: String, threshold: Int32 = 1_000, limit: Int32 = 8_000) throws -> WALCheckpointer {
+    public static func attach(to pool: DatabasePool, path: String, threshold: Int32 = sqliteThreshold, limit: Int32 = 8_000) throws -> WALCheckpointer {
         try pool.writeWithoutTransaction { db in
             let writer = UInt(bitPattern: db.sqliteConnection)
             let checkpointer = WALCheckpointer(path: path, threshold: threshold, limit: max(threshold, limit), writer: writer)
@@ -130,7 +132,7 @@ public final class WALCheckpointer: Sendable {
 private func walHook(_ context: UnsafeMutableRawPointer?, _ db: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ frames: Int32) -> Int32 {
     if let checkpointer = WALCheckpointer.of(db) {
         checkpointer.walGrew(to: frames, writer: db)
-    } else if frames >= 1_000 {
+    } else if frames >= WALCheckpointer.sqliteThreshold {
         sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
     }
     return SQLITE_OK
