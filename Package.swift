@@ -76,7 +76,10 @@ let package = Package(
 
         // Services: one library each; they meet only through IPC.
         .target(name: "Gateway", dependencies: [
-            "Syntax", "IPLD", "IPC", "Config", "EventStream",
+            "Syntax", "IPLD", "IPC", "Config", "EventStream", "Identity",
+            // The service proxy's upstream calls and DID-document fetches.
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
@@ -112,7 +115,8 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Sources/AuthService"),
         .target(name: "BackupService", dependencies: ["Storage", "IPC", "IPLD", "Repo", "ATCrypto", "Config", "S3",
-                                                      .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "GRDB", package: "GRDB.swift"),
+                                                      .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                      .product(name: "GRDB", package: "GRDB.swift"),
                                                       .product(name: "Logging", package: "swift-log")],
                 path: "Sources/BackupService"),
 

@@ -15,6 +15,7 @@ public final class GatewayMetrics: Sendable {
     private let routes = Mutex<[String: RouteMetrics]>([:])
     private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
     private let gauges = Mutex<[String: CoreMetrics.Gauge]>([:])
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -84,7 +85,19 @@ public final class GatewayMetrics: Sendable {
     /// The Prometheus text exposition of every metric.
     public func exposition() -> [UInt8] { registry.emitToBuffer() }
 
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Timer {
+    /// The counter of `label` with `dimensions`, made once.
+    func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        let key = label + dimensions.map { "|\($0.1)" }.joined()
+        return counters.withLock { table in
+            if let c = table[key] { return c }
+            let c = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            table[key] = c
+            return c
+        }
+    }
+
+    /// The timer (a histogram in seconds) of `label` with `dimensions`, made once.
+    func timer(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Timer {
         let key = label + dimensions.map { "|\($0.1)" }.joined()
         return timers.withLock { table in
             if let t = table[key] { return t }

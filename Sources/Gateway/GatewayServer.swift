@@ -10,11 +10,12 @@ import NIOPosix
 /// The gateway process: HTTP on one port in front of the back-end services.
 public enum GatewayServer {
     /// The XRPC methods the gateway serves. Each area adds its own from a file of its own.
-    public static func routes(config: PDSConfig, services: ServiceConnections, metrics: GatewayMetrics) throws -> XRPCRoutes {
+    public static func routes(config: PDSConfig, services: ServiceConnections, metrics: GatewayMetrics,
+                              auth: Authenticator? = nil) throws -> XRPCRoutes {
         var routes = XRPCRoutes()
         try DescribeServer.register(in: &routes, config: config)
         try PingService.register(in: &routes, services: services, metrics: metrics)
-        let auth = Authenticator(auth: services.auth, adminPassword: config.secrets.adminPassword)
+        let auth = auth ?? authenticator(config: config, services: services)
         try ServerSessions.register(in: &routes, services: services, auth: auth)
         try ServerAppPasswords.register(in: &routes, services: services, auth: auth)
         try RepoRecords.register(in: &routes, services: services, auth: auth)
@@ -31,10 +32,18 @@ public enum GatewayServer {
         return routes
     }
 
+    /// The gateway's check of credentials (one per gateway, so its short cache is shared).
+    public static func authenticator(config: PDSConfig, services: ServiceConnections) -> Authenticator {
+        Authenticator(auth: services.auth, adminPassword: config.secrets.adminPassword)
+    }
+
     /// The complete router: logging and metrics outermost, then XRPC error shaping, CORS, the
-    /// XRPC dispatcher and the plain routes.
-    public static func router(config: PDSConfig, services: ServiceConnections, metrics: GatewayMetrics) throws -> Router<GatewayRequestContext> {
-        let routes = try routes(config: config, services: services, metrics: metrics)
+    /// XRPC dispatcher and the plain routes. With a `proxy`, methods served elsewhere are
+    /// forwarded (its owner shuts it down); without one they answer 501.
+    public static func router(config: PDSConfig, services: ServiceConnections, metrics: GatewayMetrics,
+                              auth: Authenticator? = nil, proxy: ServiceProxy? = nil) throws -> Router<GatewayRequestContext> {
+        let auth = auth ?? authenticator(config: config, services: services)
+        let routes = try routes(config: config, services: services, metrics: metrics, auth: auth)
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, routes: routes))
         router.add(middleware: XRPCErrorMiddleware())
@@ -54,7 +63,7 @@ public enum GatewayServer {
         router.add(middleware: XRPCDispatcher(routes: routes, special: [
             "_health": { _, _ in try await Health.respond(services: services, metrics: metrics, version: version,
                                                        walWarningBytes: walWarningBytes, logger: healthLogger) },
-        ], limiter: limiter))
+        ], limiter: limiter, proxy: proxy))
         StaticRoutes.register(on: router, metrics: metrics) {
             metrics.setBackupStatus(try? await services.backup.caller.call(BackupMethods.status, Empty(), timeout: .milliseconds(500)))
         }
@@ -73,8 +82,10 @@ public enum GatewayServer {
                                 hub: EventHub(capacity: config.firehoseSubscriberQueue, pacer: pacer),
                                 writeTimeout: .milliseconds(config.firehoseWriteTimeoutMilliseconds))
         try await feed.start(endpoint: config.ipc.firehoseEvents)
+        let auth = authenticator(config: config, services: services)
+        let proxy = ServiceProxy(config: config, services: services, auth: auth, metrics: metrics)
         let app = Application(
-            router: try router(config: config, services: services, metrics: metrics),
+            router: try router(config: config, services: services, metrics: metrics, auth: auth, proxy: proxy),
             server: .http1WebSocketUpgrade(configuration: .init(http1: .init(additionalChannelHandlers: [ExpectContinueHandler()]))) {
                 request, channel, _ in SubscribeRepos.shouldUpgrade(request, channel: channel, feed: feed)
             },
@@ -83,10 +94,12 @@ public enum GatewayServer {
         do {
             try await app.runService()
         } catch {
+            await proxy.shutdown()
             await feed.stop()
             await services.stop()
             throw error
         }
+        await proxy.shutdown()
         await feed.stop()
         await services.stop()
     }

@@ -165,6 +165,17 @@ public struct RepoServiceImplementation: RepoServiceAPI {
         }
     }
 
+    public func recordsSince(_ request: RepoTypes.RecordsSinceRequest) async throws(IPCError) -> RepoTypes.RecordsSinceResponse {
+        try await serve {
+            let (store, _) = try await stores.store(for: request.did)
+            let found = try await store.records(since: request.rev, limit: request.limit)
+            return RepoTypes.RecordsSinceResponse(records: try found.map {
+                RepoTypes.IndexedRecord(uri: $0.record.uri, cid: $0.record.cid.string,
+                                        valueJSON: DataModelJSON.string(try $0.record.value()), indexedAt: $0.indexedAt)
+            })
+        }
+    }
+
     public func latestCommit(_ request: RepoTypes.DIDRequest) async throws(IPCError) -> RepoTypes.CommitRef {
         try await serve {
             let (store, _) = try await stores.store(for: request.did)

@@ -1,5 +1,6 @@
 @testable import AuthService
 import Foundation
+import Identity
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -12,6 +12,8 @@ struct XRPCDispatcher<Context: RequestContext>: RouterMiddleware {
     let special: [String: @Sendable (Request, Context) async throws -> Response]
     /// The rate limiter; nil when `PDS_RATE_LIMITS_ENABLED=false`.
     var limiter: RateLimiter? = nil
+    /// The service proxy, for methods served elsewhere (nil: those answer 501).
+    var proxy: ServiceProxy? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -22,8 +24,11 @@ struct XRPCDispatcher<Context: RequestContext>: RouterMiddleware {
         // Blob uploads and downloads stream their bodies instead of having them collected here.
         let streaming = routes.streamingMethod(name)
         let method = routes.method(name)
-        guard streaming != nil || method != nil else { throw XRPCError.methodNotImplemented(name) }
+        let proxied = proxy.map { $0.handles(name, headers: request.headers, servedLocally: streaming != nil || method != nil) } ?? false
+        guard proxied || streaming != nil || method != nil else { throw XRPCError.methodNotImplemented(name) }
+        let proxy = proxy
         let run: @Sendable () async throws -> Response = {
+            if proxied, let proxy { return try await proxy.serve(request, nsid: name) }
             if let streaming {
                 try Self.checkVerb(request, expected: streaming.kind, name: name)
                 return try await streaming.handler(request)

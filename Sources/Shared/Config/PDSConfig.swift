@@ -62,6 +62,12 @@ public struct PDSConfig: Sendable {
     public var diskUsageWarningPercent: Int
     public var appView: AppViewConfig?
     public var reportService: AppViewConfig?
+    /// How the service proxy bounds an upstream call (`PDS_PROXY_*`, named as the reference names them).
+    public var proxy: ProxyLimits
+    /// `PDS_BSKY_APP_VIEW_CDN_URL_PATTERN`: image URLs in read-after-write post views, a
+    /// pattern with `%s` for the preset, the DID and the CID in turn (as the reference); unset,
+    /// images point at this PDS's `com.atproto.sync.getBlob`.
+    public var appViewCDNURLPattern: String?
 
     // Accounts and the server description.
     public var inviteRequired: Bool
@@ -106,6 +112,16 @@ public struct PDSConfig: Sendable {
         public var forcePathStyle: Bool
         /// Key prefix (`…_PREFIX`, backups only), without leading or trailing slash; "" for none.
         public var prefix: String
+    }
+
+    /// The service proxy's bounds on one upstream call.
+    public struct ProxyLimits: Sendable, Equatable {
+        /// Time until the upstream's status line and headers (`PDS_PROXY_HEADERS_TIMEOUT`, ms, default 10,000).
+        public var headersTimeoutMilliseconds: Int
+        /// Time until the whole body has arrived (`PDS_PROXY_BODY_TIMEOUT`, ms, default 30,000).
+        public var bodyTimeoutMilliseconds: Int
+        /// Largest upstream answer passed on (`PDS_PROXY_MAX_RESPONSE_SIZE`, bytes, default 10 MiB).
+        public var maxResponseBytes: Int
     }
 
     /// An upstream service reached by URL and identified by DID (the AppView, the moderation service).
@@ -165,6 +181,11 @@ public struct PDSConfig: Sendable {
         diskUsageWarningPercent = try env.int("PDS_DISK_USAGE_WARNING_PERCENT", in: 1...100, expected: "a percentage 1-100") ?? 90
         appView = try Self.upstream(&env, url: "PDS_BSKY_APP_VIEW_URL", did: "PDS_BSKY_APP_VIEW_DID")
         reportService = try Self.upstream(&env, url: "PDS_REPORT_SERVICE_URL", did: "PDS_REPORT_SERVICE_DID")
+        proxy = ProxyLimits(
+            headersTimeoutMilliseconds: try env.int("PDS_PROXY_HEADERS_TIMEOUT", in: 100...600_000, expected: "milliseconds 100-600000") ?? 10_000,
+            bodyTimeoutMilliseconds: try env.int("PDS_PROXY_BODY_TIMEOUT", in: 100...3_600_000, expected: "milliseconds 100-3600000") ?? 30_000,
+            maxResponseBytes: try env.int("PDS_PROXY_MAX_RESPONSE_SIZE", in: 1024...(1 << 34), expected: "a size in bytes") ?? 10 * 1024 * 1024)
+        appViewCDNURLPattern = env.string("PDS_BSKY_APP_VIEW_CDN_URL_PATTERN")
 
         inviteRequired = try env.bool("PDS_INVITE_REQUIRED") ?? false
         // As the reference PDS: handles are under the host name, or `.test` on a local dev server.

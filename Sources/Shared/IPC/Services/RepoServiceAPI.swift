@@ -12,6 +12,8 @@ public protocol RepoServiceAPI: ServiceAPI {
     func signServiceAuth(_ request: RepoTypes.ServiceAuthRequest) async throws(IPCError) -> RepoTypes.TokenResponse
     func exportRepo(_ request: RepoTypes.ExportRequest) async throws(IPCError) -> RepoTypes.CARResponse
     func latestCommit(_ request: RepoTypes.DIDRequest) async throws(IPCError) -> RepoTypes.CommitRef
+    /// The records an account wrote after a rev (the proxy's read-after-write).
+    func recordsSince(_ request: RepoTypes.RecordsSinceRequest) async throws(IPCError) -> RepoTypes.RecordsSinceResponse
 }
 
 /// The wire names and types of the RepoService's own methods.
@@ -28,6 +30,7 @@ public enum RepoMethods {
     public static let signServiceAuth = RPCMethod<RepoTypes.ServiceAuthRequest, RepoTypes.TokenResponse>("signServiceAuth")
     public static let exportRepo = RPCMethod<RepoTypes.ExportRequest, RepoTypes.CARResponse>("exportRepo")
     public static let latestCommit = RPCMethod<RepoTypes.DIDRequest, RepoTypes.CommitRef>("latestCommit")
+    public static let recordsSince = RPCMethod<RepoTypes.RecordsSinceRequest, RepoTypes.RecordsSinceResponse>("recordsSince")
 }
 
 extension RepoServiceAPI {
@@ -47,6 +50,7 @@ extension RepoServiceAPI {
         h.register(RepoMethods.signServiceAuth) { r async throws(IPCError) in try await self.signServiceAuth(r) }
         h.register(RepoMethods.exportRepo) { r async throws(IPCError) in try await self.exportRepo(r) }
         h.register(RepoMethods.latestCommit) { r async throws(IPCError) in try await self.latestCommit(r) }
+        h.register(RepoMethods.recordsSince) { r async throws(IPCError) in try await self.recordsSince(r) }
         return h
     }
 }
@@ -70,4 +74,5 @@ public struct RepoServiceClient: RepoServiceAPI {
     public func signServiceAuth(_ r: RepoTypes.ServiceAuthRequest) async throws(IPCError) -> RepoTypes.TokenResponse { try await caller.call(RepoMethods.signServiceAuth, r) }
     public func exportRepo(_ r: RepoTypes.ExportRequest) async throws(IPCError) -> RepoTypes.CARResponse { try await caller.call(RepoMethods.exportRepo, r) }
     public func latestCommit(_ r: RepoTypes.DIDRequest) async throws(IPCError) -> RepoTypes.CommitRef { try await caller.call(RepoMethods.latestCommit, r) }
+    public func recordsSince(_ r: RepoTypes.RecordsSinceRequest) async throws(IPCError) -> RepoTypes.RecordsSinceResponse { try await caller.call(RepoMethods.recordsSince, r) }
 }

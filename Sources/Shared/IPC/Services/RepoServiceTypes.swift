@@ -128,6 +128,29 @@ public enum RepoTypes {
         public var exp: Int
         public init(did: String, aud: String, lxm: String?, exp: Int) { self.did = did; self.aud = aud; self.lxm = lxm; self.exp = exp }
     }
+    /// The input of a records-since call: the first `limit` records `did` wrote after `rev`.
+    public struct RecordsSinceRequest: Codable, Sendable {
+        public var did: String
+        public var rev: String
+        public var limit: Int
+        public init(did: String, rev: String, limit: Int) { self.did = did; self.rev = rev; self.limit = limit }
+    }
+    /// A record with the time this PDS indexed it.
+    public struct IndexedRecord: Codable, Sendable, Equatable {
+        public var uri: String
+        public var cid: String
+        public var valueJSON: String
+        public var indexedAt: String
+        public init(uri: String, cid: String, valueJSON: String, indexedAt: String) {
+            self.uri = uri; self.cid = cid; self.valueJSON = valueJSON; self.indexedAt = indexedAt
+        }
+    }
+    /// The answer to a records-since call: the records, oldest first (empty when the rev is
+    /// older than every record here, as after a migration: nothing to say about it).
+    public struct RecordsSinceResponse: Codable, Sendable {
+        public var records: [IndexedRecord]
+        public init(records: [IndexedRecord]) { self.records = records }
+    }
     /// The answer to a token call.
     public struct TokenResponse: Codable, Sendable { public var token: String
         public init(token: String) { self.token = token } }
