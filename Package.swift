@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "IPLD", "Syntax", "TestSupport"]),
         .testTarget(name: "IPCTests", dependencies: ["IPC", "Config"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "IPC", "Config", "IPLD", "BlobService", "TestSupport",
+            "Gateway", "IPC", "Config", "IPLD", "BlobService", "TestSupport", "Identity", "ATCrypto",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

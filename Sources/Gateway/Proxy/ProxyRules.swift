@@ -65,6 +65,24 @@ enum ProxyRules {
         return true
     }
 
+    /// Why `getServiceAuth` may not make a token for `lxm` (nil: it may), as the reference: no
+    /// app password gets one for a protected method or, unless privileged, for chat or the
+    /// other privileged methods; and a token good for any method needs the account's own
+    /// session, since it would reach chat too.
+    static func serviceAuthRefusal(lxm: String?, scope: String) -> String? {
+        let fullSession = scope == "com.atproto.access"
+        guard let lxm else {
+            return fullSession ? nil : "an app password cannot request a service auth token without lxm (the method it is for)"
+        }
+        if !fullSession && protectedMethods.contains(lxm) {
+            return "cannot request a service auth token for the following protected method: \(lxm)"
+        }
+        if !allows(lxm, scope: scope) && !protectedMethods.contains(lxm) {
+            return "insufficient access to request a service auth token for the following method: \(lxm)"
+        }
+        return nil
+    }
+
     /// Where a call goes without an `atproto-proxy` header.
     enum DefaultRoute: Equatable {
         case appView

@@ -57,6 +57,10 @@ enum ServerAppPasswords {
             }
             let lxm = req.parameter("lxm")
             if let lxm, !NSID.isValid(lxm) { throw .invalidRequest("lxm must be an NSID") }
+            if lxm == nil && exp - now > 60 {
+                throw XRPCError(.badRequest, "BadExpiration", "cannot request a method-less token with an expiration more than a minute in the future")
+            }
+            if let why = ProxyRules.serviceAuthRefusal(lxm: lxm, scope: who.scope) { throw .invalidRequest(why) }
             do {
                 let token = try await repo.signServiceAuth(.init(did: who.did, aud: aud, lxm: lxm, exp: exp))
                 return .json(value: ["token": .string(token.token)])
