@@ -148,11 +148,15 @@ public struct RepoServiceImplementation: RepoServiceAPI {
 
     public func signServiceAuth(_ request: RepoTypes.ServiceAuthRequest) async throws(IPCError) -> RepoTypes.TokenResponse {
         try await serve {
-            let (_, key) = try await stores.store(for: request.did)
+            let (store, key) = try await stores.store(for: request.did)
             let now = Int(Date().timeIntervalSince1970)
-            let jti = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-            let claims = ServiceJWT.Claims(iss: request.did, aud: request.aud, exp: request.exp, iat: now, lxm: request.lxm, jti: jti)
-            return RepoTypes.TokenResponse(token: try ServiceJWT.sign(claims, with: key))
+            let tokens = try (0..<max(1, min(request.count ?? 1, 16))).map { _ in
+                let jti = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+                let claims = ServiceJWT.Claims(iss: request.did, aud: request.aud, exp: request.exp, iat: now, lxm: request.lxm, jti: jti)
+                return try ServiceJWT.sign(claims, with: key)
+            }
+            return RepoTypes.TokenResponse(token: tokens[0], rev: try store.head()?.rev,
+                                           more: tokens.count > 1 ? Array(tokens.dropFirst()) : nil)
         }
     }
 

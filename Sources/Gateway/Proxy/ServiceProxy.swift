@@ -22,6 +22,7 @@ public final class ServiceProxy: Sendable {
     let repo: RepoServiceClient
     let metrics: ProxyMetrics
     let readAfterWrite: ReadAfterWrite
+    let tokens: ServiceTokenPool
 
     /// Request headers passed on (besides the body's own and the service auth), as the reference.
     static let forwardedRequestHeaders = ["accept-language", "atproto-accept-labelers", "x-bsky-topics"]
@@ -39,6 +40,9 @@ public final class ServiceProxy: Sendable {
         self.repo = repo
         self.metrics = metrics
         self.readAfterWrite = readAfterWrite
+        tokens = ServiceTokenPool { did, aud, lxm, exp, count throws(IPCError) in
+            try await repo.signServiceAuth(.init(did: did, aud: aud, lxm: lxm, exp: exp, count: count))
+        }
     }
 
     /// The proxy for a gateway configured with `config`.
@@ -89,12 +93,15 @@ public final class ServiceProxy: Sendable {
     static let badTokenMethod = XRPCError(.badRequest, "InvalidToken", "Bad token method")
 
     private func forward(_ request: Request, nsid: String, did: String, target: ProxyTarget) async throws -> Response {
-        let token: String
-        do {
-            token = try await repo.signServiceAuth(.init(did: did, aud: target.audience, lxm: nsid,
-                                                         exp: Int(Date().timeIntervalSince1970) + 60)).token
-        } catch { throw XRPCError(any: error) }
+        let issued: ServiceTokenPool.Issued
+        do { issued = try await tokens.token(did: did, aud: target.audience, lxm: nsid) } catch { throw XRPCError(any: error) }
+        let token = issued.token
         let munges = readAfterWrite.applies(to: nsid) && request.method == .get
+        // Read-after-write compares the AppView's rev with the repo's at the start of the call;
+        // a pooled token carries none, so it is read beside the upstream call, not after it.
+        let repo = repo
+        let headRev: Task<String?, Never>? = munges && issued.rev == nil
+            ? Task { try? await repo.latestCommit(.init(did: did)).rev } : nil
         var upstream = HTTPClientRequest(url: target.url(pathAndQuery: Self.pathAndQuery(request)))
         upstream.method = request.method == .post ? .POST : (request.method == .head ? .HEAD : .GET)
         upstream.headers = Self.upstreamHeaders(request.headers, token: token, identityEncoding: munges)
@@ -113,9 +120,12 @@ public final class ServiceProxy: Sendable {
         let limit = client.limits.maxResponseBytes
         if munges && (response.status == .ok || response.status == .badRequest) {
             let body = try await client.collect(response, limit: limit, started: started)
+            var localRev = issued.rev
+            if localRev == nil, let headRev { localRev = await headRev.value }
             let merged = await readAfterWrite.merge(nsid: nsid, did: did, status: HTTPResponse.Status(code: Int(response.status.code)),
                                                     parameters: XRPCDispatcher<BasicRequestContext>.parameters(request),
-                                                    upstreamRev: response.headers.first(name: "atproto-repo-rev"), body: body)
+                                                    upstreamRev: response.headers.first(name: "atproto-repo-rev"), localRev: localRev,
+                                                    body: body)
             if let lag = merged.lag { headers[HTTPField.Name("atproto-upstream-lag")!] = String(lag) }
             headers[.contentLength] = String(merged.body.readableBytes)
             return Response(status: merged.status, headers: headers, body: .init(byteBuffer: merged.body))

@@ -41,14 +41,19 @@ struct ReadAfterWrite: Sendable {
     /// What the client gets: the upstream answer with the user's newer records merged in, or
     /// unchanged when there is nothing to merge (no rev header, nothing newer, not JSON). A
     /// failure to read the local records leaves the answer as the AppView gave it.
+    ///
+    /// `localRev` is the repo's rev when the call was signed for: an AppView at or past it has
+    /// seen every record written before the call, and the answer goes back untouched without
+    /// reading anything (the common case, and the cheap one).
     func merge(nsid: String, did: String, status: HTTPResponse.Status, parameters: [String: [String]],
-               upstreamRev: String?, body: ByteBuffer) async -> (status: HTTPResponse.Status, body: ByteBuffer, lag: Int?) {
+               upstreamRev: String?, localRev: String?, body: ByteBuffer) async -> (status: HTTPResponse.Status, body: ByteBuffer, lag: Int?) {
         let unchanged = (status, body, nil as Int?)
-        guard let upstreamRev, !upstreamRev.isEmpty,
-              let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] else { return unchanged }
-        guard status == .ok || (nsid == "app.bsky.feed.getPostThread" && object["error"] as? String == "NotFound") else { return unchanged }
+        guard let upstreamRev, !upstreamRev.isEmpty else { return unchanged }
+        if let localRev, upstreamRev >= localRev { return unchanged }
         guard let found = try? await repo.recordsSince(.init(did: did, rev: upstreamRev, limit: Self.recordLimit)),
               !found.records.isEmpty else { return unchanged }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] else { return unchanged }
+        guard status == .ok || (nsid == "app.bsky.feed.getPostThread" && object["error"] as? String == "NotFound") else { return unchanged }
         let local = LocalRecords(found.records)
         guard local.profile != nil || !local.posts.isEmpty else { return unchanged }
         let handle = (try? await auth.getAccount(.init(did: did)))?.handle ?? "handle.invalid"

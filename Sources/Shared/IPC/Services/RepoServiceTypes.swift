@@ -126,7 +126,11 @@ public enum RepoTypes {
         public var aud: String
         public var lxm: String?
         public var exp: Int
-        public init(did: String, aud: String, lxm: String?, exp: Int) { self.did = did; self.aud = aud; self.lxm = lxm; self.exp = exp }
+        /// How many tokens (each with its own `jti`), 1 when nil, at most 16.
+        public var count: Int?
+        public init(did: String, aud: String, lxm: String?, exp: Int, count: Int? = nil) {
+            self.did = did; self.aud = aud; self.lxm = lxm; self.exp = exp; self.count = count
+        }
     }
     /// The input of a records-since call: the first `limit` records `did` wrote after `rev`.
     public struct RecordsSinceRequest: Codable, Sendable {
@@ -151,9 +155,15 @@ public enum RepoTypes {
         public var records: [IndexedRecord]
         public init(records: [IndexedRecord]) { self.records = records }
     }
-    /// The answer to a token call.
-    public struct TokenResponse: Codable, Sendable { public var token: String
-        public init(token: String) { self.token = token } }
+    /// The answer to a token call: the token, and the repo's current rev (read-after-write
+    /// compares it with the AppView's; nil for a call that does not need it).
+    public struct TokenResponse: Codable, Sendable {
+        public var token: String
+        public var rev: String?
+        /// The tokens after the first when more than one was asked for.
+        public var more: [String]?
+        public init(token: String, rev: String? = nil, more: [String]? = nil) { self.token = token; self.rev = rev; self.more = more }
+    }
     /// The input of an export call.
     public struct ExportRequest: Codable, Sendable {
         public var did: String
