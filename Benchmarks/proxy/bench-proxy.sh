@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The proxy hop, measured: app.bsky.feed.getTimeline through a release `pds up` (default route
+# The proxy hop, measured: app.bsky.feed.getTimeline (or METHOD) through a release `pds up` (default route
 # to a stand-in AppView, Benchmarks/proxy/upstream.py) against the same upstream called
 # directly, with wrk at concurrency 1 and 16. Prints p50/p99 latency and requests/s of each,
 # and what the PDS adds. Each proxied call is authenticated (cached access-token check), signs a
@@ -8,6 +8,7 @@
 #   Benchmarks/proxy/bench-proxy.sh                    # 10 s per run
 #   DURATION=30s Benchmarks/proxy/bench-proxy.sh
 #   PDS_BIN=/tmp/pds-old Benchmarks/proxy/bench-proxy.sh  # another build
+#   METHOD=app.bsky.feed.getFeed Benchmarks/proxy/bench-proxy.sh  # no read-after-write: pooled tokens
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${DURATION:-10s}"
@@ -25,14 +26,13 @@ else
   BIN="$PDS_BIN"
 fi
 DATA="$(mktemp -d /tmp/pds-bench-proxy-XXXXXX)"
-"$PYTHON" Benchmarks/proxy/upstream.py "$UP_PORT" "2222222222222" > "$DATA/upstream.log" 2>&1 &
-UPSTREAM_PID=$!
+UPSTREAM_PID=""
 PDS_BSKY_APP_VIEW_URL="http://127.0.0.1:$UP_PORT" PDS_BSKY_APP_VIEW_DID="did:web:localhost%3A$UP_PORT" \
   PDS_DEV_PLC_PORT=$((PORT + 1)) "$BIN" up --data "$DATA" --port "$PORT" > "$DATA/up.log" 2>&1 &
 UP_PID=$!
 cleanup() {
   kill -TERM "$UP_PID" 2>/dev/null || true
-  kill -KILL "$UPSTREAM_PID" 2>/dev/null || true
+  [ -n "$UPSTREAM_PID" ] && kill -KILL "$UPSTREAM_PID" 2>/dev/null || true
   wait "$UP_PID" 2>/dev/null || true
   rm -rf "$DATA"
 }
@@ -43,9 +43,17 @@ curl -fsS "$URL/xrpc/_health" >/dev/null || { echo "pds up did not become health
 
 TOKEN="$(curl -fsS -X POST "$URL/xrpc/com.atproto.server.createAccount" -H 'content-type: application/json' \
   -d '{"handle":"bench.test","password":"bench-password","email":"bench@example.com"}' | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["accessJwt"])')"
+DID="$(curl -fsS -H "Authorization: Bearer $TOKEN" "$URL/xrpc/com.atproto.server.getSession" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["did"])')"
+REV="$(curl -fsS "$URL/xrpc/com.atproto.sync.getLatestCommit?did=$DID" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["rev"])')"
+# The upstream reports the account's current rev: an AppView that has caught up (as it is
+# nearly always). With UPSTREAM_REV=2222222222222 it reports one behind every record, and
+# each read-after-write call also reads the records since it.
+"$PYTHON" Benchmarks/proxy/upstream.py "$UP_PORT" "${UPSTREAM_REV:-$REV}" > "$DATA/upstream.log" 2>&1 &
+UPSTREAM_PID=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$UP_PORT/" >/dev/null 2>&1 && break; sleep 0.1; done
 LUA="$DATA/auth.lua"
 printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$TOKEN" > "$LUA"
-PATH_Q="/xrpc/app.bsky.feed.getTimeline?limit=20"
+PATH_Q="/xrpc/${METHOD:-app.bsky.feed.getTimeline}?limit=20"
 # The timeline really comes from the upstream through the proxy:
 curl -fsS -H "Authorization: Bearer $TOKEN" "$URL$PATH_Q" | grep -q '"feed"' || { echo "proxied call failed" >&2; exit 1; }
 

@@ -151,11 +151,10 @@ public struct RepoServiceImplementation: RepoServiceAPI {
             let (store, key) = try await stores.store(for: request.did)
             let now = Int(Date().timeIntervalSince1970)
             let tokens = try (0..<max(1, min(request.count ?? 1, 16))).map { _ in
-                let jti = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-                let claims = ServiceJWT.Claims(iss: request.did, aud: request.aud, exp: request.exp, iat: now, lxm: request.lxm, jti: jti)
+                let claims = ServiceJWT.Claims(iss: request.did, aud: request.aud, exp: request.exp, iat: now, lxm: request.lxm, jti: ServiceJWT.newJTI())
                 return try ServiceJWT.sign(claims, with: key)
             }
-            return RepoTypes.TokenResponse(token: tokens[0], rev: try store.head()?.rev,
+            return RepoTypes.TokenResponse(token: tokens[0], rev: try await store.currentHead()?.rev,
                                            more: tokens.count > 1 ? Array(tokens.dropFirst()) : nil)
         }
     }
@@ -183,7 +182,7 @@ public struct RepoServiceImplementation: RepoServiceAPI {
     public func latestCommit(_ request: RepoTypes.DIDRequest) async throws(IPCError) -> RepoTypes.CommitRef {
         try await serve {
             let (store, _) = try await stores.store(for: request.did)
-            guard let head = try store.head() else { throw RepoServiceError.repoNotFound(request.did) }
+            guard let head = try await store.currentHead() else { throw RepoServiceError.repoNotFound(request.did) }
             return RepoTypes.CommitRef(cid: head.cid.string, rev: head.rev)
         }
     }

@@ -1,4 +1,4 @@
-import ATCrypto
+@testable import ATCrypto
 import Foundation
 import IPLD
 import Testing
@@ -23,5 +23,19 @@ import Testing
         #expect(throws: CryptoError.self) { try ServiceJWT.verify("a.b", key: key.publicKey) }
         // The signature is the 64-byte compact form.
         #expect(Base64URL.decode(String(token.split(separator: ".")[2]))?.count == 64)
+    }
+
+    /// The hand-written payload is what JSONEncoder with sorted keys writes, escapes included.
+    @Test func payloadMatchesJSONEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for claims in [
+            ServiceJWT.Claims(iss: "did:plc:alice", aud: "did:web:api.bsky.app#bsky_appview", exp: 1_700_000_060, iat: 1_700_000_000,
+                              lxm: "app.bsky.feed.getTimeline", jti: ServiceJWT.newJTI()),
+            ServiceJWT.Claims(iss: "did:web:a\"b\\c\n\u{1}", aud: "x/y", exp: 1, iat: 0, lxm: nil, jti: "j"),
+        ] {
+            #expect(String(decoding: ServiceJWT.payload(claims), as: UTF8.self) == String(decoding: try encoder.encode(claims), as: UTF8.self))
+        }
+        #expect(ServiceJWT.newJTI().count == 32 && ServiceJWT.newJTI() != ServiceJWT.newJTI())
     }
 }

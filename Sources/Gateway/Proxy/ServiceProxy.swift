@@ -93,15 +93,12 @@ public final class ServiceProxy: Sendable {
     static let badTokenMethod = XRPCError(.badRequest, "InvalidToken", "Bad token method")
 
     private func forward(_ request: Request, nsid: String, did: String, target: ProxyTarget) async throws -> Response {
-        let issued: ServiceTokenPool.Issued
-        do { issued = try await tokens.token(did: did, aud: target.audience, lxm: nsid) } catch { throw XRPCError(any: error) }
-        let token = issued.token
         let munges = readAfterWrite.applies(to: nsid) && request.method == .get
-        // Read-after-write compares the AppView's rev with the repo's at the start of the call;
-        // a pooled token carries none, so it is read beside the upstream call, not after it.
-        let repo = repo
-        let headRev: Task<String?, Never>? = munges && issued.rev == nil
-            ? Task { try? await repo.latestCommit(.init(did: did)).rev } : nil
+        // Read-after-write compares the AppView's rev with the repo's at the start of the call,
+        // which a freshly signed token brings along; other methods take a pooled one.
+        let issued: ServiceTokenPool.Issued
+        do { issued = try await tokens.token(did: did, aud: target.audience, lxm: nsid, fresh: munges) } catch { throw XRPCError(any: error) }
+        let token = issued.token
         var upstream = HTTPClientRequest(url: target.url(pathAndQuery: Self.pathAndQuery(request)))
         upstream.method = request.method == .post ? .POST : (request.method == .head ? .HEAD : .GET)
         upstream.headers = Self.upstreamHeaders(request.headers, token: token, identityEncoding: munges)
@@ -120,11 +117,9 @@ public final class ServiceProxy: Sendable {
         let limit = client.limits.maxResponseBytes
         if munges && (response.status == .ok || response.status == .badRequest) {
             let body = try await client.collect(response, limit: limit, started: started)
-            var localRev = issued.rev
-            if localRev == nil, let headRev { localRev = await headRev.value }
             let merged = await readAfterWrite.merge(nsid: nsid, did: did, status: HTTPResponse.Status(code: Int(response.status.code)),
                                                     parameters: XRPCDispatcher<BasicRequestContext>.parameters(request),
-                                                    upstreamRev: response.headers.first(name: "atproto-repo-rev"), localRev: localRev,
+                                                    upstreamRev: response.headers.first(name: "atproto-repo-rev"), localRev: issued.rev,
                                                     body: body)
             if let lag = merged.lag { headers[HTTPField.Name("atproto-upstream-lag")!] = String(lag) }
             headers[.contentLength] = String(merged.body.readableBytes)

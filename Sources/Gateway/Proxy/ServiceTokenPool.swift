@@ -34,8 +34,12 @@ final class ServiceTokenPool: Sendable {
 
     init(sign: @escaping Sign) { self.sign = sign }
 
-    /// A token for one proxied call.
-    func token(did: String, aud: String, lxm: String) async throws(IPCError) -> Issued {
+    /// A token for one proxied call; `fresh` signs one for this call alone, with the repo's rev.
+    func token(did: String, aud: String, lxm: String, fresh: Bool = false) async throws(IPCError) -> Issued {
+        if fresh {
+            let signed = try await sign(did, aud, lxm, Self.expiry(), 1)
+            return Issued(token: signed.token, rev: signed.rev)
+        }
         let key = Key(did: did, aud: aud, lxm: lxm)
         let now = ContinuousClock.now
         let (pooled, refill) = stocks.withLock { table -> (String?, Bool) in

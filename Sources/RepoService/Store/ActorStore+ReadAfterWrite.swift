@@ -9,6 +9,16 @@ public struct IndexedStoredRecord: Sendable, Equatable {
 }
 
 extension ActorStore {
+    /// The head, read without blocking the calling thread: a synchronous read on a cooperative
+    /// thread, many at once, stalled the service for its whole IPC timeout while async reads
+    /// of other calls waited for a thread to finish on (found with the proxy at c=16).
+    public func currentHead() async throws -> (cid: CID, rev: String)? {
+        try await pool.read { [did] db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT cid, rev FROM repo_root WHERE did = ?"), arguments: [did]) else { return nil }
+            return (try CID(string: row["cid"]), row["rev"])
+        }
+    }
+
     /// What read-after-write needs: the first `limit` records written after `rev`, oldest
     /// first. Records are indexed by the rev of the commit that last wrote them, so one written
     /// after the AppView's rev is exactly one whose `repoRev` sorts after it (TIDs sort as
