@@ -181,8 +181,11 @@ for lxm in ["com.atproto.server.createAppPassword", "com.atproto.identity.signPl
     check(r.status_code == 400, f"getServiceAuth refuses protected lxm {lxm} for an app password ({r.json()['message']})")
 r = xrpc("GET", "com.atproto.server.getServiceAuth", bot._session.access_jwt, params={"aud": appview_did, "lxm": "chat.bsky.convo.listConvos"})
 check(r.status_code == 400, "getServiceAuth refuses a chat lxm for a plain app password")
-r = xrpc("GET", "com.atproto.server.getServiceAuth", bot._session.access_jwt, params={"aud": appview_did})
-check(r.status_code == 400, "getServiceAuth requires lxm for an app password")
+r = xrpc("GET", "com.atproto.server.getServiceAuth", token, params={"aud": appview_did, "lxm": "com.atproto.server.updateEmail"})
+check(r.status_code == 400 and "protected" in r.json()["message"], "getServiceAuth refuses a protected lxm for a full session too")
+r = xrpc("GET", "com.atproto.server.getServiceAuth", bot._session.access_jwt,
+         params={"aud": appview_did, "exp": str(int(time.time()) + 600)})
+check(r.status_code == 400 and r.json()["error"] == "BadExpiration", "a method-less token is at most 60 s long")
 r = xrpc("GET", "com.atproto.server.getServiceAuth", token, params={"aud": appview_did, "lxm": "app.bsky.feed.getTimeline"})
 check(r.status_code == 200 and r.json()["token"].count(".") == 2, "getServiceAuth for a normal lxm")
 

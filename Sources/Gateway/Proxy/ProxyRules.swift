@@ -57,31 +57,30 @@ enum ProxyRules {
 
     /// Whether a session of `scope` may have `nsid` forwarded or signed for.
     static func allows(_ nsid: String, scope: String) -> Bool {
-        if protectedMethods.contains(nsid) { return false }
+        if isProtected(nsid) { return false }
         let privileged = scope == "com.atproto.access" || scope == "com.atproto.appPassPrivileged"
         // Every chat method, not only the listed ones: chat is private messaging, and a
         // method added to chat.bsky later is covered without a list update.
-        if !privileged && (privilegedMethods.contains(nsid) || nsid.hasPrefix("chat.bsky.")) { return false }
+        let lowered = nsid.lowercased()
+        if !privileged && (privilegedLowercased.contains(lowered) || lowered.hasPrefix("chat.bsky.")) { return false }
         return true
     }
 
     /// Why `getServiceAuth` may not make a token for `lxm` (nil: it may), as the reference: no
-    /// app password gets one for a protected method or, unless privileged, for chat or the
-    /// other privileged methods; and a token good for any method needs the account's own
-    /// session, since it would reach chat too.
+    /// session gets one for a protected method, and an app password that is not privileged
+    /// none for chat or the other privileged methods. A method-less token is allowed (at most
+    /// 60 s long, checked by the route), as the reference allows it.
     static func serviceAuthRefusal(lxm: String?, scope: String) -> String? {
-        let fullSession = scope == "com.atproto.access"
-        guard let lxm else {
-            return fullSession ? nil : "an app password cannot request a service auth token without lxm (the method it is for)"
-        }
-        if !fullSession && protectedMethods.contains(lxm) {
-            return "cannot request a service auth token for the following protected method: \(lxm)"
-        }
-        if !allows(lxm, scope: scope) && !protectedMethods.contains(lxm) {
-            return "insufficient access to request a service auth token for the following method: \(lxm)"
-        }
+        guard let lxm else { return nil }
+        if isProtected(lxm) { return "cannot request a service auth token for the following protected method: \(lxm)" }
+        if !allows(lxm, scope: scope) { return "insufficient access to request a service auth token for the following method: \(lxm)" }
         return nil
     }
+
+    /// NSIDs compare case-insensitively in these lists, as the reference's `LxmSet`.
+    static func isProtected(_ nsid: String) -> Bool { protectedLowercased.contains(nsid.lowercased()) }
+    static let protectedLowercased = Set(protectedMethods.map { $0.lowercased() })
+    static let privilegedLowercased = Set(privilegedMethods.map { $0.lowercased() })
 
     /// Where a call goes without an `atproto-proxy` header.
     enum DefaultRoute: Equatable {

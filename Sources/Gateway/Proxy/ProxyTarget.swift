@@ -51,6 +51,11 @@ struct ProxyTargetResolver: Sendable {
 
     /// The service a header names, from the DID's document.
     func target(of header: ProxyHeader) async throws(XRPCError) -> ProxyTarget {
+        // The Bluesky app names the configured AppView this way on every call: no resolution
+        // needed, as the reference.
+        if let appView, header.did == appView.did, header.serviceID == "bsky_appview", let origin = ProxyTarget.origin(of: appView.url) {
+            return ProxyTarget(origin: origin, audience: header.audience)
+        }
         let doc: DIDDocument
         do { doc = try await resolver.resolve(header.did) } catch {
             switch error {

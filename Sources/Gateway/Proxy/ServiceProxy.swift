@@ -75,7 +75,7 @@ public final class ServiceProxy: Sendable {
         guard request.method == .get || request.method == .post || request.method == .head else {
             throw XRPCError.invalidRequest("XRPC requests only supports GET and POST")
         }
-        if ProxyRules.protectedMethods.contains(nsid) { throw Self.badTokenMethod }
+        if ProxyRules.isProtected(nsid) { throw Self.badTokenMethod }
         let who = try await auth.account(request.headers)
         guard ProxyRules.allows(nsid, scope: who.scope) else { throw Self.badTokenMethod }
         let target = try await targets.target(nsid: nsid, header: request.headers[Self.proxyHeader])

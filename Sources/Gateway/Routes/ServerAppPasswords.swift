@@ -47,7 +47,9 @@ enum ServerAppPasswords {
         routes.add(.query(try NSID("com.atproto.server.getServiceAuth")) { req throws(XRPCError) in
             let who = try await auth.account(req.headers)
             let aud = try req.requiredParameter("aud")
-            guard DID.isValid(aud.split(separator: "#").first.map(String.init) ?? aud) else { throw .invalidRequest("aud must be a DID") }
+            guard DID.isValid(aud.split(separator: "#").first.map(String.init) ?? aud) else {
+                throw .invalidRequest("aud must be a valid atproto DID or did#serviceId reference")
+            }
             let now = Int(Date().timeIntervalSince1970)
             var exp = now + 60
             if let e = req.parameter("exp") {

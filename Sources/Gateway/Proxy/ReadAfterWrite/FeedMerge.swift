@@ -1,19 +1,24 @@
 /// Read-after-write for feeds: `getTimeline` and `getAuthorFeed`.
 enum FeedMerge {
-    /// The user's posts newer than the feed's oldest item and not in it, newest first, on top
-    /// of the feed (as the reference's `formatAndInsertPostsInFeed`).
+    /// The user's posts newer than the feed's last item and not in it, each put before the
+    /// first item indexed before it (as the reference's `formatAndInsertPostsInFeed`), so a
+    /// new post sits where the AppView will put it once indexed: on top, unless someone else
+    /// posted since.
     static func insertingPosts(_ feed: [[String: Any]], local: LocalRecords, views: LocalViews) -> [[String: Any]] {
         guard !local.posts.isEmpty else { return feed }
-        let lastTime = (feed.last?["post"] as? [String: Any])?["indexedAt"] as? String ?? ""
+        func indexedAt(_ item: [String: Any]) -> String { (item["post"] as? [String: Any])?["indexedAt"] as? String ?? "" }
+        let lastTime = feed.last.map(indexedAt) ?? ""
         let inFeed = Set(feed.compactMap { ($0["post"] as? [String: Any])?["uri"] as? String })
-        var fresh: [[String: Any]] = []
-        for post in local.posts.reversed() {
-            // Older than everything the AppView returned: that page does not reach it.
-            if post.indexedAt < lastTime { break }
-            if inFeed.contains(post.uri) { continue }
-            fresh.append(["post": views.postView(post)])
+        var merged = feed
+        for post in local.posts.reversed() where post.indexedAt > lastTime && !inFeed.contains(post.uri) {
+            let item: [String: Any] = ["post": views.postView(post)]
+            if let index = merged.firstIndex(where: { indexedAt($0) < post.indexedAt }) {
+                merged.insert(item, at: index)
+            } else {
+                merged.append(item)
+            }
         }
-        return fresh + feed
+        return merged
     }
 
     /// `getTimeline`: the user's new posts on top.
