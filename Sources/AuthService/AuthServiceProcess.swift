@@ -16,12 +16,18 @@ public struct AuthServiceImplementation: AuthServiceAPI {
     let resolver: HandleResolver
     /// Every gateway's rate-limit counters.
     let rateLimits = RateLimitTable()
+    /// Accounts arriving with their DID, and the PLC operations of migrations.
+    let migration: AccountMigration
+    let plcOperations: PLCOperations
 
     var store: AuthStore { sessions.store }
 
     init(sessions: Sessions, creation: AccountCreation, lifecycle: AccountLifecycle, emails: EmailFlows, plc: PLCClient,
+         migration: AccountMigration, plcOperations: PLCOperations,
          resolver: HandleResolver = HandleResolver(allowPrivateAddresses: false)) {
         self.resolver = resolver
+        self.migration = migration
+        self.plcOperations = plcOperations
         self.sessions = sessions
         self.creation = creation
         self.lifecycle = lifecycle
@@ -47,7 +53,10 @@ public struct AuthServiceImplementation: AuthServiceAPI {
     }
 
     public func createAccount(_ request: AuthTypes.CreateAccountRequest) async throws(IPCError) -> AuthTypes.Session {
-        try await serve { try await creation.create(request) }
+        try await serve {
+            if let did = request.did { return try await migration.create(request, did: did) }
+            return try await creation.create(request)
+        }
     }
 
     public func createSession(_ request: AuthTypes.CreateSessionRequest) async throws(IPCError) -> AuthTypes.Session {
@@ -179,8 +188,15 @@ public enum AuthServiceProcess {
             lifecycle.repoReset = RepoResetClient(caller: repo.caller)
             let mailer = try Self.mailer(config)
             let emails = EmailFlows(store: store, mailer: mailer, lifecycle: lifecycle, repo: repo)
+            let handleResolver = HandleResolver(allowPrivateAddresses: config.devMode)
+            let documents = DIDDocuments(plc: plc, devMode: config.devMode)
+            let migration = AccountMigration(store: store, sessions: sessions, handles: HandleRules(domains: config.serviceHandleDomains),
+                                             repo: repo, documents: documents, handleResolver: handleResolver,
+                                             serviceDID: config.serviceDID, inviteRequired: config.inviteRequired)
+            let plcOperations = PLCOperations(store: store, emails: emails, lifecycle: lifecycle, plc: plc, documents: documents, repo: repo,
+                                              rotationKey: rotationKey, pdsEndpoint: config.publicURL.absoluteString)
             implementation = AuthServiceImplementation(sessions: sessions, creation: creation, lifecycle: lifecycle, emails: emails, plc: plc,
-                                                       resolver: HandleResolver(allowPrivateAddresses: config.devMode))
+                                                       migration: migration, plcOperations: plcOperations, resolver: handleResolver)
         } catch let e as IPCError {
             throw e
         } catch {

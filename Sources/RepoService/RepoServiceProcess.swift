@@ -18,6 +18,8 @@ public struct RepoServiceImplementation: RepoServiceAPI {
     let clock = TIDClock.shared
     /// `getRepo` exports being streamed to the gateway.
     let exports = RepoExports()
+    /// `importRepo` CARs being received from the gateway.
+    let imports = RepoImports()
 
     public init(stores: ActorStorePool, validator: @escaping RecordValidator, relay: OutboxRelay?, blobs: (any BlobServiceAPI)? = nil) {
         self.stores = stores
@@ -40,6 +42,10 @@ public struct RepoServiceImplementation: RepoServiceAPI {
             guard let algorithm = KeyAlgorithm(rawValue: request.algorithm) else {
                 throw RepoServiceError.invalidRequest("unsupported key algorithm \(request.algorithm)")
             }
+            if let did = request.did {
+                do { _ = try DID(did) } catch { throw RepoServiceError.invalidRequest("invalid did \(did)") }
+                return RepoTypes.ReserveKeyResponse(signingKey: try await stores.reserveKey(algorithm: algorithm, for: did).didKey)
+            }
             return RepoTypes.ReserveKeyResponse(signingKey: try await stores.reserveKey(algorithm: algorithm).didKey)
         }
     }
@@ -55,7 +61,7 @@ public struct RepoServiceImplementation: RepoServiceAPI {
                 throw RepoServiceError.invalidRequest("no reserved signing key \(request.signingKey)")
             }
             let store = try await stores.create(did: request.did, key: key)
-            let result = try await store.createRepo(key: key, rev: clock.next().string)
+            let result = try await store.createRepo(key: key, rev: clock.next().string, announce: request.announce ?? true)
             await stores.releaseReservation(request.signingKey)
             await relay?.notify(request.did)
             return RepoTypes.CommitRef(cid: result.commitCID.string, rev: result.commit.rev)
@@ -219,6 +225,7 @@ public enum RepoServiceProcess {
         service.registerSnapshot(into: &handlers)
         service.registerSyncMethods(into: &handlers)
         service.registerResetMethods(into: &handlers)
+        service.registerImportMethods(into: &handlers)
         return try await ServiceHost.serve(.repo, at: config.ipc.repo, handlers: handlers)
     }
 }

@@ -27,6 +27,8 @@ private final class RecordingBlobs: BlobServiceAPI {
     }
     private func unused<T>() throws(IPCError) -> T { throw .remote(name: "MethodNotImplemented", message: "") }
     func uploadStart(_ r: BlobTypes.UploadStartRequest) async throws(IPCError) -> BlobTypes.UploadStartResponse { try unused() }
+    func importReferences(_ r: BlobTypes.ImportReferencesRequest) async throws(IPCError) -> Empty { try unused() }
+    func blobCounts(_ r: BlobTypes.BlobCountsRequest) async throws(IPCError) -> BlobTypes.BlobCounts { try unused() }
     func uploadChunk(_ r: BlobTypes.UploadChunkRequest) async throws(IPCError) -> Empty { try unused() }
     func uploadFinish(_ r: BlobTypes.UploadRequest) async throws(IPCError) -> BlobTypes.BlobRef { try unused() }
     func uploadAbort(_ r: BlobTypes.UploadRequest) async throws(IPCError) -> Empty { try unused() }

@@ -15,19 +15,22 @@ struct AccountLifecycle: Sendable {
     /// Re-announces a reactivated account's repo (`#sync`); nil in tests without a RepoService.
     var repoReset: (any RepoResetAPI)? = nil
 
-    /// Deactivate, reactivate or take down; emits `#account`. Reactivation also emits
-    /// `#identity` and has the RepoService emit a `#sync` of the head, as the reference PDS
-    /// does, so a relay that dropped the account picks it up again from its current state.
+    /// Deactivate, reactivate or take down; emits `#account`. Activation emits `#identity`
+    /// first, then `#account active=true`, then has the RepoService emit a `#sync` of the
+    /// head, as the reference PDS does, so a relay that never saw the account (one migrated
+    /// here) or dropped it picks it up from its current handle and state.
     func setStatus(did: String, _ status: Account.Status) async throws {
         guard let account = try await store.account(identifier: did) else { throw AuthError.accountNotFound }
         try await store.setStatus(did: did, status)
         let time = ATDatetime(Date()).string
+        if status == .active {
+            await emit(did: did, kind: "#identity", key: "activate-\(UUID().uuidString)",
+                       body: ["did": .string(did), "handle": .string(account.handle), "time": .string(time)])
+        }
         var body: [(String, DataValue)] = [("did", .string(did)), ("active", .bool(status == .active)), ("time", .string(time))]
         if status != .active { body.append(("status", .string(status.rawValue))) }
         await emit(did: did, kind: "#account", key: "status-\(UUID().uuidString)", body: .map(DataMap(body)))
         guard status == .active else { return }
-        await emit(did: did, kind: "#identity", key: "activate-\(UUID().uuidString)",
-                   body: ["did": .string(did), "handle": .string(account.handle), "time": .string(time)])
         // Best effort like the other events: the account is active either way.
         _ = try? await repoReset?.announceSync(.init(did: did))
     }

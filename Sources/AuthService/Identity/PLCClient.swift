@@ -24,7 +24,10 @@ public struct PLCClient: Sendable {
         }
         guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
             let text = String(decoding: data.prefix(300), as: UTF8.self)
-            throw AuthError.internalError("PLC directory refused the operation: \(text)")
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            // A 4xx is the directory refusing this operation: the caller's to fix, not ours.
+            if (400..<500).contains(status) { throw AuthError.invalidRequest("The PLC directory refused the operation (\(status)): \(text)") }
+            throw AuthError.internalError("PLC directory failed (\(status)): \(text)")
         }
     }
 

@@ -19,7 +19,7 @@ public final class AuthStore: Sendable {
     /// Records a new account, consuming `inviteCode` when given, and ends its pending
     /// creation, in one transaction.
     public func createAccount(did: String, handle: String, email: String?, passwordScrypt: String,
-                              inviteCode: String?) async throws {
+                              inviteCode: String?, status: Account.Status = .active) async throws {
         try await pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE handle = ?", arguments: [handle]) == true {
                 throw AuthError.handleNotAvailable()
@@ -28,8 +28,10 @@ public final class AuthStore: Sendable {
                 throw AuthError.emailTaken
             }
             if let inviteCode { try AuthStore.useInvite(inviteCode, by: did, db: db) }
-            try db.execute(sql: "INSERT INTO account (did, handle, email, passwordScrypt, createdAt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [did, handle, email, passwordScrypt, AuthStore.now()])
+            try db.execute(sql: """
+                INSERT INTO account (did, handle, email, passwordScrypt, createdAt, status, deactivatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [did, handle, email, passwordScrypt, AuthStore.now(), status.rawValue,
+                                 status == .active ? nil : AuthStore.now()])
             try db.execute(sql: "DELETE FROM pending_account WHERE handle = ?", arguments: [handle])
         }
     }

@@ -89,4 +89,35 @@ extension BlobIndex {
                 """, arguments: [did, cursor ?? "", since, since, limit])
         }
     }
+
+    /// Replaces every record → blob reference of the account with `records` (a repo import):
+    /// blobs referenced now turn permanent, ones no longer referenced temporary from `now`.
+    func replaceReferences(did: String, records: [(uri: String, cids: [String])], repoRev: String?, at now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM record_blob WHERE did = ?", arguments: [did])
+            let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO record_blob (did, recordUri, cid, repoRev) VALUES (?, ?, ?, ?)")
+            for (uri, cids) in records {
+                for cid in cids { try insert.execute(arguments: [did, uri, cid, repoRev]) }
+            }
+            try db.execute(sql: """
+                UPDATE blob SET permanent = 1, tempSince = NULL
+                WHERE did = ? AND EXISTS (SELECT 1 FROM record_blob r WHERE r.did = blob.did AND r.cid = blob.cid)
+                """, arguments: [did])
+            try db.execute(sql: """
+                UPDATE blob SET permanent = 0, tempSince = ?
+                WHERE did = ? AND permanent = 1 AND NOT EXISTS (SELECT 1 FROM record_blob r WHERE r.did = blob.did AND r.cid = blob.cid)
+                """, arguments: [now.timeIntervalSince1970, did])
+        }
+    }
+
+    /// Distinct blobs the account's records reference, and how many of them are stored.
+    func referenceCounts(did: String) async throws -> (expected: Int, imported: Int) {
+        try await pool.read { db in
+            let expected = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT cid) FROM record_blob WHERE did = ?", arguments: [did]) ?? 0
+            let imported = try Int.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT r.cid) FROM record_blob r JOIN blob b ON b.did = r.did AND b.cid = r.cid WHERE r.did = ?
+                """, arguments: [did]) ?? 0
+            return (expected, imported)
+        }
+    }
 }

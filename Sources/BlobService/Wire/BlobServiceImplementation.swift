@@ -137,6 +137,24 @@ public struct BlobServiceImplementation: BlobServiceAPI {
         }
     }
 
+    public func importReferences(_ r: BlobTypes.ImportReferencesRequest) async throws(IPCError) -> Empty {
+        try await serve {
+            try BlobService.checkDID(r.did)
+            let records = try r.records.map { record in
+                (uri: record.recordURI, cids: try record.cids.map { try BlobService.parseCID($0).string })
+            }
+            try await service.index.replaceReferences(did: r.did, records: records, repoRev: r.rev, at: Date())
+            return Empty()
+        }
+    }
+
+    public func blobCounts(_ r: BlobTypes.BlobCountsRequest) async throws(IPCError) -> BlobTypes.BlobCounts {
+        try await serve {
+            let counts = try await service.index.referenceCounts(did: r.did)
+            return BlobTypes.BlobCounts(expected: counts.expected, imported: counts.imported)
+        }
+    }
+
     public func sweep(_ r: Empty) async throws(IPCError) -> BlobTypes.SweepResponse {
         try await serve {
             let report = try await service.sweep()

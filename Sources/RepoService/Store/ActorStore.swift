@@ -43,14 +43,17 @@ public final class ActorStore: Sendable {
     }
 
     /// Creates the repo with its first (empty) signed commit.
-    public func createRepo(key: any SigningKey, rev: String) async throws -> CommitResult {
+    /// Without `announce` (an account migrating here, deactivated until it activates) no
+    /// event is queued.
+    public func createRepo(key: any SigningKey, rev: String, announce: Bool = true) async throws -> CommitResult {
         try await writeTransaction { [did] db, inserts in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM repo_root") == 0 else {
                 throw RepoServiceError.invalidRequest("repo already exists for \(did)")
             }
             let blocks = SQLiteBlockStore(db)
             let (_, result) = try Repository.create(did: did, key: key, rev: rev, store: blocks)
-            try ActorStore.persist(result, did: did, recordValues: [:], db: db, inserts: inserts)
+            try ActorStore.persist(result, did: did, recordValues: [:], db: db, inserts: inserts, announce: announce)
+            guard announce else { try ActorStore.markBlocksLive(db); return result }
             // As the reference PDS: a new repo's #commit is followed by a #sync of its head, so
             // a relay starts the account from a known state.
             try OutboxEvent(syncing: result.commit.bytes, did: did, rev: rev).insert(into: db, inserts)
@@ -117,7 +120,8 @@ public final class ActorStore: Sendable {
     }
 
     /// Stores a commit's blocks, index rows, head and outbox event.
-    static func persist(_ result: CommitResult, did: String, recordValues: [String: DataValue], db: Database, inserts: OutboxInserts) throws {
+    static func persist(_ result: CommitResult, did: String, recordValues: [String: DataValue], db: Database, inserts: OutboxInserts,
+                        announce: Bool = true) throws {
         let rev = result.commit.rev
         let now = ATDatetime(Date()).string
         try SQLiteBlockStore.insert(result.newBlocks, rev: rev, into: db)
@@ -148,7 +152,7 @@ public final class ActorStore: Sendable {
             ON CONFLICT(did) DO UPDATE SET cid = excluded.cid, rev = excluded.rev, indexedAt = excluded.indexedAt
             """).execute(arguments: [did, result.commitCID.string, rev, now])
         try dropSuperseded(by: result, db: db)
-        try OutboxEvent(result: result, did: did, recordValues: recordValues).insert(into: db, inserts)
+        if announce { try OutboxEvent(result: result, did: did, recordValues: recordValues).insert(into: db, inserts) }
     }
 
     /// Runs `body` in one write transaction that also deletes the outbox rows FirehoseService

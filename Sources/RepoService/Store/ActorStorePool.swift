@@ -72,6 +72,17 @@ extension ActorStorePool {
         return key
     }
 
+    /// The key reserved for `did` (an account migrating here), made on the first call and
+    /// answered again on the next ones, as the reference PDS's `reserveSigningKey`. An alias
+    /// file names the did:key; the key itself is kept as any reserved key.
+    public func reserveKey(algorithm: KeyAlgorithm, for did: String) throws -> any SigningKey {
+        let alias = reservedDirectory.appendingPathComponent("for-" + did.replacingOccurrences(of: ":", with: "_") + ".alias")
+        if let didKey = try? String(contentsOf: alias, encoding: .utf8), let key = try reservedKey(didKey) { return key }
+        let key = try reserveKey(algorithm: algorithm)
+        try Data(key.didKey.utf8).write(to: alias, options: .atomic)
+        return key
+    }
+
     /// The reserved key with this did:key, if any.
     public func reservedKey(_ didKey: String) throws -> (any SigningKey)? {
         let url = reservedDirectory.appendingPathComponent(didKey + ".key")

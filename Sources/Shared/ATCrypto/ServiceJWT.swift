@@ -90,6 +90,17 @@ public enum ServiceJWT {
         return out
     }
 
+    /// A token's claims, read WITHOUT checking its signature: only to learn whose key to
+    /// verify it with (`iss`), before `verify`.
+    public static func unverifiedClaims(_ token: String) throws(CryptoError) -> Claims {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let payload = Base64URL.decode(String(parts[1])),
+              let claims = try? JSONDecoder().decode(Claims.self, from: Data(payload)) else {
+            throw CryptoError("malformed JWT")
+        }
+        return claims
+    }
+
     /// Verifies a token's signature with `key` and its expiry, returning its claims.
     public static func verify(_ token: String, key: any PublicKey, now: Date = Date()) throws(CryptoError) -> Claims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)

@@ -27,7 +27,8 @@ public struct PLCState: Sendable, Equatable {
                  services: ["atproto_pds": .init(type: "AtprotoPersonalDataServer", endpoint: pdsEndpoint)])
     }
 
-    init(_ m: DataMap) throws(PLCError) {
+    /// Reads the state fields of an operation (or of a `signPlcOperation` request).
+    public init(_ m: DataMap) throws(PLCError) {
         guard case .array(let rk)? = m["rotationKeys"] else { throw PLCError("rotationKeys missing") }
         rotationKeys = try rk.map { (v) throws(PLCError) -> String in
             guard case .string(let s) = v else { throw PLCError("rotation key must be a string") }

@@ -14,6 +14,8 @@ public protocol AuthServiceAPI: ServiceAPI {
     func setAccountStatus(_ request: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty
     func updateHandle(_ request: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty
     func emailFlow(_ request: AuthTypes.EmailFlowRequest) async throws(IPCError) -> AuthTypes.EmailFlowResponse
+    /// DID documents and PLC operations (migration in and out).
+    func identity(_ request: AuthTypes.IdentityRequest) async throws(IPCError) -> AuthTypes.IdentityResponse
     /// Charges the shared rate-limit counters (every gateway asks the same table).
     func consumeRateLimit(_ request: RateLimitTypes.ConsumeRequest) async throws(IPCError) -> RateLimitTypes.ConsumeResponse
     /// Operator methods.
@@ -38,6 +40,7 @@ public enum AuthMethods {
     public static let setAccountStatus = RPCMethod<AuthTypes.SetStatusRequest, Empty>("setAccountStatus")
     public static let updateHandle = RPCMethod<AuthTypes.UpdateHandleRequest, Empty>("updateHandle")
     public static let emailFlow = RPCMethod<AuthTypes.EmailFlowRequest, AuthTypes.EmailFlowResponse>("emailFlow")
+    public static let identity = RPCMethod<AuthTypes.IdentityRequest, AuthTypes.IdentityResponse>("identity")
     public static let consumeRateLimit = RPCMethod<RateLimitTypes.ConsumeRequest, RateLimitTypes.ConsumeResponse>("consumeRateLimit")
     public static let listAccounts = RPCMethod<AuthAdminTypes.ListAccountsRequest, AuthAdminTypes.AccountList>("listAccounts")
     public static let adminDeleteAccount = RPCMethod<AuthTypes.DIDRequest, Empty>("adminDeleteAccount")
@@ -63,6 +66,7 @@ extension AuthServiceAPI {
         h.register(AuthMethods.setAccountStatus) { r async throws(IPCError) in try await self.setAccountStatus(r) }
         h.register(AuthMethods.updateHandle) { r async throws(IPCError) in try await self.updateHandle(r) }
         h.register(AuthMethods.emailFlow) { r async throws(IPCError) in try await self.emailFlow(r) }
+        h.register(AuthMethods.identity) { r async throws(IPCError) in try await self.identity(r) }
         h.register(AuthMethods.consumeRateLimit) { r async throws(IPCError) in try await self.consumeRateLimit(r) }
         h.register(AuthMethods.listAccounts) { r async throws(IPCError) in try await self.listAccounts(r) }
         h.register(AuthMethods.adminDeleteAccount) { r async throws(IPCError) in try await self.adminDeleteAccount(r) }
@@ -99,6 +103,10 @@ public struct AuthServiceClient: AuthServiceAPI {
     public func setAccountStatus(_ r: AuthTypes.SetStatusRequest) async throws(IPCError) -> Empty { try await caller.call(AuthMethods.setAccountStatus, r) }
     public func emailFlow(_ r: AuthTypes.EmailFlowRequest) async throws(IPCError) -> AuthTypes.EmailFlowResponse {
         try await caller.call(AuthMethods.emailFlow, r, timeout: .seconds(15))
+    }
+    public func identity(_ r: AuthTypes.IdentityRequest) async throws(IPCError) -> AuthTypes.IdentityResponse {
+        // These talk to the PLC directory (with retries) or a did:web host: give them time.
+        try await caller.call(AuthMethods.identity, r, timeout: .seconds(30))
     }
     public func updateHandle(_ r: AuthTypes.UpdateHandleRequest) async throws(IPCError) -> Empty {
         try await caller.call(AuthMethods.updateHandle, r, timeout: .seconds(30))

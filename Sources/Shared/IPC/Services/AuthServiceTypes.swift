@@ -9,8 +9,14 @@ public enum AuthTypes {
         public var password: String?
         public var inviteCode: String?
         public var recoveryKey: String?
-        public init(handle: String, email: String?, password: String?, inviteCode: String?, recoveryKey: String?) {
+        /// An existing DID (an account migrating here); `serviceAuth` must then be a
+        /// service-auth JWT from it for this PDS.
+        public var did: String?
+        public var serviceAuth: String?
+        public init(handle: String, email: String?, password: String?, inviteCode: String?, recoveryKey: String?,
+                    did: String? = nil, serviceAuth: String? = nil) {
             self.handle = handle; self.email = email; self.password = password; self.inviteCode = inviteCode; self.recoveryKey = recoveryKey
+            self.did = did; self.serviceAuth = serviceAuth
         }
     }
     /// A session as createAccount/createSession/refreshSession answer it.
@@ -159,5 +165,41 @@ public enum AuthTypes {
     public struct EmailFlowResponse: Codable, Sendable {
         public var tokenRequired: Bool?
         public init(tokenRequired: Bool? = nil) { self.tokenRequired = tokenRequired }
+    }
+
+    /// The identity and migration calls (`com.atproto.identity.*` PLC methods,
+    /// `getRecommendedDidCredentials`, `resolveDid`, `validDid`), one request type for all.
+    public struct IdentityRequest: Codable, Sendable {
+        public enum Step: String, Codable, Sendable {
+            /// `getRecommendedDidCredentials`: answers `json`.
+            case recommendedCredentials
+            /// `requestPlcOperationSignature`: mails a token.
+            case requestPLCSignature
+            /// `signPlcOperation`: `token`, and `json` the request body; answers the operation as `json`.
+            case signPLCOperation
+            /// `submitPlcOperation`: `json` the operation.
+            case submitPLCOperation
+            /// `resolveDid`: answers the current document as `json` and its `signingKey`.
+            case resolveDID
+            /// `checkAccountStatus.validDid`: answers `valid` and `problem`.
+            case checkDocument
+        }
+        public var step: Step
+        public var did: String
+        public var token: String?
+        public var json: String?
+        public init(step: Step, did: String, token: String? = nil, json: String? = nil) {
+            self.step = step; self.did = did; self.token = token; self.json = json
+        }
+    }
+    /// The answer to an identity call.
+    public struct IdentityResponse: Codable, Sendable {
+        public var json: String?
+        public var signingKey: String?
+        public var valid: Bool?
+        public var problem: String?
+        public init(json: String? = nil, signingKey: String? = nil, valid: Bool? = nil, problem: String? = nil) {
+            self.json = json; self.signingKey = signingKey; self.valid = valid; self.problem = problem
+        }
     }
 }

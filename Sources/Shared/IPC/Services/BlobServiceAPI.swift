@@ -17,6 +17,12 @@ public protocol BlobServiceAPI: ServiceAPI {
     func checkAndReference(_ request: BlobTypes.CheckAndReferenceRequest) async throws(IPCError) -> Empty
     func release(_ request: BlobTypes.ReleaseRequest) async throws(IPCError) -> BlobTypes.ReleaseResponse
     func sweep(_ request: Empty) async throws(IPCError) -> BlobTypes.SweepResponse
+    /// A repo was imported: the account's record → blob references become exactly these
+    /// (blobs not uploaded yet are listed by `listMissingBlobs` until they are).
+    func importReferences(_ request: BlobTypes.ImportReferencesRequest) async throws(IPCError) -> Empty
+    /// Blobs the account's records reference, and how many of them are stored
+    /// (`checkAccountStatus`'s expectedBlobs and importedBlobs).
+    func blobCounts(_ request: BlobTypes.BlobCountsRequest) async throws(IPCError) -> BlobTypes.BlobCounts
 }
 
 /// The wire names and types of the BlobService's own methods.
@@ -32,6 +38,8 @@ public enum BlobMethods {
     public static let checkAndReference = RPCMethod<BlobTypes.CheckAndReferenceRequest, Empty>("checkAndReference")
     public static let release = RPCMethod<BlobTypes.ReleaseRequest, BlobTypes.ReleaseResponse>("release")
     public static let sweep = RPCMethod<Empty, BlobTypes.SweepResponse>("sweep")
+    public static let importReferences = RPCMethod<BlobTypes.ImportReferencesRequest, Empty>("importReferences")
+    public static let blobCounts = RPCMethod<BlobTypes.BlobCountsRequest, BlobTypes.BlobCounts>("blobCounts")
 }
 
 extension BlobServiceAPI {
@@ -50,6 +58,8 @@ extension BlobServiceAPI {
         h.register(BlobMethods.checkAndReference) { r async throws(IPCError) in try await self.checkAndReference(r) }
         h.register(BlobMethods.release) { r async throws(IPCError) in try await self.release(r) }
         h.register(BlobMethods.sweep) { r async throws(IPCError) in try await self.sweep(r) }
+        h.register(BlobMethods.importReferences) { r async throws(IPCError) in try await self.importReferences(r) }
+        h.register(BlobMethods.blobCounts) { r async throws(IPCError) in try await self.blobCounts(r) }
         return h
     }
 }
@@ -88,5 +98,12 @@ public struct BlobServiceClient: BlobServiceAPI {
     public func release(_ r: BlobTypes.ReleaseRequest) async throws(IPCError) -> BlobTypes.ReleaseResponse { try await caller.call(BlobMethods.release, r) }
     public func sweep(_ r: Empty) async throws(IPCError) -> BlobTypes.SweepResponse {
         try await caller.call(BlobMethods.sweep, r, timeout: .seconds(300))
+    }
+    public func importReferences(_ r: BlobTypes.ImportReferencesRequest) async throws(IPCError) -> Empty {
+        // One call for every record of a repo: a large repo takes a while to write.
+        try await caller.call(BlobMethods.importReferences, r, timeout: .seconds(120))
+    }
+    public func blobCounts(_ r: BlobTypes.BlobCountsRequest) async throws(IPCError) -> BlobTypes.BlobCounts {
+        try await caller.call(BlobMethods.blobCounts, r)
     }
 }

@@ -149,4 +149,30 @@ public enum BlobTypes {
             self.expiredRows = expiredRows; self.deletedBlobs = deletedBlobs; self.freedBytes = freedBytes; self.orphansRemoved = orphansRemoved
         }
     }
+
+    /// The blobs one record references.
+    public struct RecordBlobs: Codable, Sendable, Equatable {
+        public var recordURI: String
+        public var cids: [String]
+        public init(recordURI: String, cids: [String]) { self.recordURI = recordURI; self.cids = cids }
+    }
+    /// Every record → blob reference of an imported repo.
+    public struct ImportReferencesRequest: Codable, Sendable {
+        public var did: String
+        public var records: [RecordBlobs]
+        /// The rev of the imported repo's commit (`listBlobs` filters on it with `since`).
+        public var rev: String?
+        public init(did: String, records: [RecordBlobs], rev: String?) { self.did = did; self.records = records; self.rev = rev }
+    }
+    /// Names an account.
+    public struct BlobCountsRequest: Codable, Sendable {
+        public var did: String
+        public init(did: String) { self.did = did }
+    }
+    /// Referenced blobs of an account, and how many of them are stored.
+    public struct BlobCounts: Codable, Sendable, Equatable {
+        public var expected: Int
+        public var imported: Int
+        public init(expected: Int, imported: Int) { self.expected = expected; self.imported = imported }
+    }
 }

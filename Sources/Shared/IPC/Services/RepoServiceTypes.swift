@@ -4,8 +4,13 @@ import Foundation
 /// text, parsed and checked by RepoService; CAR files as bytes.
 public enum RepoTypes {
     /// A new account's signing key, made before the DID exists (its genesis operation names it).
-    public struct ReserveKeyRequest: Codable, Sendable { public var algorithm: String
-        public init(algorithm: String = "ES256K") { self.algorithm = algorithm } }
+    public struct ReserveKeyRequest: Codable, Sendable {
+        public var algorithm: String
+        /// The DID the key is for (an account migrating here): asking again for the same DID
+        /// answers the same key, as the reference PDS's `reserveSigningKey`.
+        public var did: String?
+        public init(algorithm: String = "ES256K", did: String? = nil) { self.algorithm = algorithm; self.did = did }
+    }
     /// The answer to a reserve key call.
     public struct ReserveKeyResponse: Codable, Sendable { public var signingKey: String
         public init(signingKey: String) { self.signingKey = signingKey } }
@@ -14,7 +19,10 @@ public enum RepoTypes {
     public struct CreateRepoRequest: Codable, Sendable {
         public var did: String
         public var signingKey: String
-        public init(did: String, signingKey: String) { self.did = did; self.signingKey = signingKey }
+        /// False for an account migrating here: its empty repo is not announced on the firehose
+        /// (the account starts deactivated; activation announces it). nil means true.
+        public var announce: Bool?
+        public init(did: String, signingKey: String, announce: Bool? = nil) { self.did = did; self.signingKey = signingKey; self.announce = announce }
     }
     /// The commit a repo is at.
     public struct CommitRef: Codable, Sendable, Equatable {
