@@ -26,6 +26,8 @@ public enum GatewayServer {
         try SyncRoutes.register(in: &routes, services: services)
         try RepoBlobs.register(in: &routes, services: services, auth: auth, uploadLimit: config.blobUploadLimit)
         try SyncBlobs.register(in: &routes, services: services)
+        try MigrationRoutes.register(in: &routes, services: services, auth: auth, importLimit: config.importRepoLimit)
+        try IdentityRoutes.register(in: &routes, services: services, auth: auth)
         try AdminRoutes.register(in: &routes, services: services, auth: auth)
         try AdminRepoRoutes.register(in: &routes, services: services, auth: auth)
         try AdminBackupRoutes.register(in: &routes, services: services, auth: auth)

@@ -26,11 +26,16 @@ enum AccountStatus {
         routes.add(.query(try NSID("com.atproto.server.checkAccountStatus")) { req throws(XRPCError) in
             let who = try await auth.account(req.headers)
             do {
-                let described = try await services.repo.describeRepo(.init(did: who.did))
-                return .json(value: ["activated": .bool(who.status == nil), "validDid": true,
-                                     "repoCommit": .string(described.head.cid), "repoRev": .string(described.head.rev),
-                                     "repoBlocks": .int(Int64(described.blockCount)), "indexedRecords": .int(Int64(described.recordCount)),
-                                     "privateStateValues": 0, "expectedBlobs": 0, "importedBlobs": 0])
+                async let described = services.repo.describeRepo(.init(did: who.did))
+                async let blobs = services.blob.blobCounts(.init(did: who.did))
+                // validDid: the DID document, read now, names this PDS and the account's key here.
+                async let document = services.auth.identity(.init(step: .checkDocument, did: who.did))
+                let (repo, counts, check) = try await (described, blobs, document)
+                return .json(value: ["activated": .bool(who.status == nil), "validDid": .bool(check.valid ?? false),
+                                     "repoCommit": .string(repo.head.cid), "repoRev": .string(repo.head.rev),
+                                     "repoBlocks": .int(Int64(repo.blockCount)), "indexedRecords": .int(Int64(repo.recordCount)),
+                                     "privateStateValues": 0, "expectedBlobs": .int(Int64(counts.expected)),
+                                     "importedBlobs": .int(Int64(counts.imported))])
             } catch { throw XRPCError(any: error) }
         })
         routes.add(.procedure(try NSID("com.atproto.identity.updateHandle")) { req throws(XRPCError) in

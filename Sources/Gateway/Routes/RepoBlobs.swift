@@ -12,11 +12,12 @@ enum RepoBlobs {
     static func register(in routes: inout XRPCRoutes, services: ServiceConnections, auth: Authenticator, uploadLimit: Int) throws {
         let blob = services.blob
         routes.add(StreamingXRPCMethod(try NSID("com.atproto.repo.uploadBlob"), .procedure) { request in
-            let who = try await auth.activeAccount(request.headers)
+            // A deactivated account may upload: one migrating here uploads its blobs before it activates.
+            let who = try await auth.account(request.headers)
             return try await upload(request, did: who.did, blob: blob, limit: uploadLimit)
         })
         routes.add(.query(try NSID("com.atproto.repo.listMissingBlobs")) { req throws(XRPCError) in
-            let who = try await auth.activeAccount(req.headers)
+            let who = try await auth.account(req.headers)
             let limit = try SyncBlobs.limit(req, default: 500, max: 1000)
             do {
                 let page = try await blob.listMissingBlobs(.init(did: who.did, cursor: req.parameter("cursor"), limit: limit))

@@ -19,10 +19,16 @@ enum ServerSessions {
         let authService = services.auth
         routes.add(.procedure(try NSID("com.atproto.server.createAccount")) { req throws(XRPCError) in
             let body = try req.jsonObject()
+            let did = try body.optionalString("did")
+            if body["plcOp"] != nil && body["plcOp"] != .null { throw .invalidRequest("Unsupported input: \"plcOp\"") }
+            // With an existing DID (an account migrating here) the bearer token is a
+            // service-auth JWT from that DID, checked by AuthService against its document.
+            let serviceAuth = did == nil ? nil : try? Authenticator.bearer(req.headers)
             let request = AuthTypes.CreateAccountRequest(handle: try body.string("handle"), email: try body.optionalString("email"),
                                                          password: try body.optionalString("password"),
                                                          inviteCode: try body.optionalString("inviteCode"),
-                                                         recoveryKey: try body.optionalString("recoveryKey"))
+                                                         recoveryKey: try body.optionalString("recoveryKey"),
+                                                         did: did, serviceAuth: serviceAuth)
             do { return .json(value: sessionJSON(try await authService.createAccount(request))) } catch { throw XRPCError(any: error) }
         })
         routes.add(.procedure(try NSID("com.atproto.server.createSession")) { req throws(XRPCError) in

@@ -1,3 +1,4 @@
+import HTTPTypes
 import IPC
 
 /// An account's hosting status as the sync endpoints report it (`active`, `status`).
@@ -20,9 +21,15 @@ struct SyncAccountStatus: Sendable, Equatable {
     }
 
     /// Refuses reads of a repo that is not active, with the reference PDS's error names.
-    static func requireActive(_ did: String, services: ServiceConnections) async throws(XRPCError) {
+    /// A deactivated account's own access token still reads it (the account exports its
+    /// repo to move, as the reference PDS allows its owner).
+    static func requireActive(_ did: String, services: ServiceConnections, headers: HTTPFields? = nil) async throws(XRPCError) {
         let status = try await of(did, services: services)
         guard !status.active else { return }
+        if status.status == "deactivated", let headers, let token = try? Authenticator.bearer(headers),
+           let credentials = try? await services.auth.verifyAccess(.init(token: token)), credentials.did == did {
+            return
+        }
         switch status.status {
         case "takendown": throw XRPCError(.badRequest, "RepoTakendown", "Repo has been takendown: \(did)")
         case "suspended": throw XRPCError(.badRequest, "RepoSuspended", "Repo has been suspended: \(did)")

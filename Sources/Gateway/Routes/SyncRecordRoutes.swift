@@ -12,7 +12,7 @@ enum SyncRecordRoutes {
             let rkey = try request.requiredParameter("rkey")
             guard NSID.isValid(collection) else { throw .invalidRequest("Error: collection must be a valid nsid") }
             guard (try? RecordKey(rkey)) != nil else { throw .invalidRequest("Error: rkey must be a valid record key") }
-            try await SyncAccountStatus.requireActive(did, services: services)
+            try await SyncAccountStatus.requireActive(did, services: services, headers: request.headers)
             let car = try await SyncRoutes.call { () async throws(IPCError) in
                 try await services.repoSync.syncGetRecord(.init(did: did, collection: collection, rkey: rkey))
             }
@@ -22,7 +22,7 @@ enum SyncRecordRoutes {
             let did = try SyncRoutes.requiredDID(request)
             let cids = request.parameters["cids"] ?? []
             guard !cids.isEmpty else { throw .invalidRequest("Error: Params must have the property \"cids\"") }
-            try await SyncAccountStatus.requireActive(did, services: services)
+            try await SyncAccountStatus.requireActive(did, services: services, headers: request.headers)
             let car = try await SyncRoutes.call { () async throws(IPCError) in
                 try await services.repoSync.syncGetBlocks(.init(did: did, cids: cids))
             }

@@ -12,7 +12,7 @@ enum SyncRoutes {
         try SyncRepoStream.register(in: &routes, services: services)
         routes.add(.query(try NSID("com.atproto.sync.getLatestCommit")) { request throws(XRPCError) in
             let did = try requiredDID(request)
-            try await SyncAccountStatus.requireActive(did, services: services)
+            try await SyncAccountStatus.requireActive(did, services: services, headers: request.headers)
             let head = try await call { () async throws(IPCError) in try await services.repo.latestCommit(.init(did: did)) }
             return try .json(head)
         })

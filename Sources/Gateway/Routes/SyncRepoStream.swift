@@ -17,7 +17,7 @@ enum SyncRepoStream {
                 throw XRPCError.invalidRequest("Error: Params must have the property \"did\"")
             }
             guard (try? DID(did)) != nil else { throw XRPCError.invalidRequest("Error: did must be a valid did") }
-            try await SyncAccountStatus.requireActive(did, services: services)
+            try await SyncAccountStatus.requireActive(did, services: services, headers: request.headers)
             let since = parameters["since"]?.first
             if let since, !since.isEmpty, !TID.isValid(since) { throw XRPCError.invalidRequest("since must be a TID (a repo rev)") }
             let stream = try await SyncRoutes.call { () async throws(IPCError) in try await repoSync.syncGetRepoStart(.init(did: did, since: since)) }

@@ -23,6 +23,8 @@ public struct PDSConfig: Sendable {
     public var blobstoreDiskLocation: String
     public var blobstoreS3: S3Bucket?
     public var blobUploadLimit: Int
+    /// `PDS_IMPORT_REPO_LIMIT`: the largest CAR `importRepo` takes (bytes, default 100 MB).
+    public var importRepoLimit: Int
     public var sqliteDisableWALAutoCheckpoint: Bool
     /// `PDS_SQLITE_WAL_WARNING_MB`: `_health` warns when one SQLite write-ahead log passes it.
     public var sqliteWALWarningMB: Int
@@ -160,6 +162,7 @@ public struct PDSConfig: Sendable {
         blobstoreDiskLocation = Self.absolute(env.string("PDS_BLOBSTORE_DISK_LOCATION") ?? dataDirectory + "/blocks")
         blobstoreS3 = try Self.s3Bucket(&env, "PDS_BLOBSTORE_S3_")
         blobUploadLimit = try env.int("PDS_BLOB_UPLOAD_LIMIT", in: 1...(1 << 34), expected: "a size in bytes") ?? 104_857_600
+        importRepoLimit = try env.int("PDS_IMPORT_REPO_LIMIT", in: 1...(1 << 32), expected: "a size in bytes") ?? 100_000_000
         sqliteDisableWALAutoCheckpoint = try env.bool("PDS_SQLITE_DISABLE_WAL_AUTO_CHECKPOINT") ?? false
         sqliteWALWarningMB = try env.int("PDS_SQLITE_WAL_WARNING_MB", in: 1...1_048_576, expected: "megabytes") ?? 256
 

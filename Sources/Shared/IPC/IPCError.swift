@@ -55,7 +55,8 @@ public enum IPCError: Error, Sendable, Equatable, CustomStringConvertible {
         switch name {
         case "InvalidRequest", "InvalidSwap", "RecordNotFound", "RepoNotFound", "BlobNotFound", "InvalidMimeType",
              "InvalidHandle", "HandleNotAvailable", "UnsupportedDomain", "InvalidInviteCode",
-             "AccountNotFound", "RepoDeactivated", "RepoTakendown", "RepoSuspended", "BlockedByActor":
+             "AccountNotFound", "RepoDeactivated", "RepoTakendown", "RepoSuspended", "BlockedByActor",
+             "IncompatibleDidDoc", "DidNotFound", "HandleNotFound", "AlreadyExists":
             400
         case "AuthenticationRequired", "ExpiredToken", "InvalidToken", "AccountTakedown":
             401
