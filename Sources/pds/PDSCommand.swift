@@ -7,5 +7,6 @@ struct PDSCommand: AsyncParsableCommand {
         commandName: "pds",
         abstract: "PDSwift, an AT Protocol Personal Data Server.",
         subcommands: [UpCommand.self, GatewayCommand.self, RepoCommand.self, FirehoseCommand.self, BlobCommand.self,
-                      AuthCommand.self, BackupCommand.self, PLCCommand.self, RestoreCommand.self, AdminCommand.self])
+                      AuthCommand.self, BackupCommand.self, PLCCommand.self, RestoreCommand.self, AdminCommand.self,
+                      AccountCommand.self])
 }

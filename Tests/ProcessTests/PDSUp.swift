@@ -41,6 +41,8 @@ final class PDSUp {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        // Commands that would prompt read end of input, never the test runner's terminal.
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -14,14 +14,19 @@ enum IdentityRoutes {
             do { _ = try await authService.identity(.init(step: .requestPLCSignature, did: who.did)) } catch { throw XRPCError(any: error) }
             return .empty
         })
-        routes.add(.procedure(try NSID("com.atproto.identity.signPlcOperation")) { req throws(XRPCError) in
+        routes.add(XRPCMethod.procedure(try NSID("com.atproto.identity.signPlcOperation")) { req throws(XRPCError) -> XRPCResponse in
             let who = try await auth.privilegedAccount(req.headers)
             let body = try req.jsonObject()
             do {
                 let signed = try await authService.identity(.init(step: .signPLCOperation, did: who.did, token: try body.optionalString("token"),
                                                                   json: DataModelJSON.string(.map(body))))
                 return .json(value: ["operation": embeddedJSON(signed.json)])
-            } catch { throw XRPCError(any: error) }
+            } catch {
+                // An emailed token that does not match is a 400, as the reference PDS answers
+                // it (the same name on a bearer token is a 401).
+                if case IPCError.remote("InvalidToken", let message)? = error as? IPCError { throw XRPCError(.badRequest, "InvalidToken", message) }
+                throw XRPCError(any: error)
+            }
         })
         routes.add(.procedure(try NSID("com.atproto.identity.submitPlcOperation")) { req throws(XRPCError) in
             let who = try await auth.privilegedAccount(req.headers)

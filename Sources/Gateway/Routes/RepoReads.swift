@@ -1,3 +1,4 @@
+import HTTPTypes
 import IPC
 import NIOCore
 import IPLD
@@ -7,8 +8,9 @@ import Syntax
 /// `com.atproto.identity.resolveHandle`.
 enum RepoReads {
     /// The DID a `repo` parameter (DID or handle) names, if hosted here.
-    /// A deactivated or taken-down repo is not served.
-    static func resolve(_ repo: String, _ services: ServiceConnections) async throws(XRPCError) -> String {
+    /// A deactivated or taken-down repo is not served; a deactivated one is to its own
+    /// account (with `headers` carrying its token), which may export it to move.
+    static func resolve(_ repo: String, _ services: ServiceConnections, headers: HTTPFields? = nil) async throws(XRPCError) -> String {
         let did: String
         if repo.hasPrefix("did:") {
             guard DID.isValid(repo) else { throw .invalidRequest("Invalid DID: \(repo)") }
@@ -29,6 +31,7 @@ enum RepoReads {
         }
         switch status {
         case nil: return did
+        case "deactivated" where await SyncAccountStatus.isOwner(did, headers: headers, services: services): return did
         case "takendown": throw XRPCError(.badRequest, "RepoTakendown", "Repo has been taken down: \(did)")
         default: throw XRPCError(.badRequest, "RepoDeactivated", "Repo has been deactivated: \(did)")
         }

@@ -26,14 +26,18 @@ struct SyncAccountStatus: Sendable, Equatable {
     static func requireActive(_ did: String, services: ServiceConnections, headers: HTTPFields? = nil) async throws(XRPCError) {
         let status = try await of(did, services: services)
         guard !status.active else { return }
-        if status.status == "deactivated", let headers, let token = try? Authenticator.bearer(headers),
-           let credentials = try? await services.auth.verifyAccess(.init(token: token)), credentials.did == did {
-            return
-        }
+        if status.status == "deactivated", await isOwner(did, headers: headers, services: services) { return }
         switch status.status {
         case "takendown": throw XRPCError(.badRequest, "RepoTakendown", "Repo has been takendown: \(did)")
         case "suspended": throw XRPCError(.badRequest, "RepoSuspended", "Repo has been suspended: \(did)")
         default: throw XRPCError(.badRequest, "RepoDeactivated", "Repo has been deactivated: \(did)")
         }
+    }
+
+    /// Whether the request carries an access token of `did` itself.
+    static func isOwner(_ did: String, headers: HTTPFields?, services: ServiceConnections) async -> Bool {
+        guard let headers, let token = try? Authenticator.bearer(headers),
+              let credentials = try? await services.auth.verifyAccess(.init(token: token)) else { return false }
+        return credentials.did == did
     }
 }

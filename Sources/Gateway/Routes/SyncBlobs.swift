@@ -19,7 +19,7 @@ enum SyncBlobs {
             }
             let did = try required("did"), cid = try required("cid")
             guard DID.isValid(did) else { throw XRPCError.invalidRequest("Invalid DID: \(did)") }
-            _ = try await RepoReads.resolve(did, services)
+            _ = try await RepoReads.resolve(did, services, headers: request.headers)
             let info: BlobTypes.BlobInfo
             do { info = try await blob.blobInfo(.init(did: did, cid: cid, range: request.headers[.range])) } catch {
                 throw XRPCError(any: error)
@@ -29,7 +29,7 @@ enum SyncBlobs {
         routes.add(.query(try NSID("com.atproto.sync.listBlobs")) { req throws(XRPCError) in
             let did = try req.requiredParameter("did")
             guard DID.isValid(did) else { throw .invalidRequest("Invalid DID: \(did)") }
-            _ = try await RepoReads.resolve(did, services)
+            _ = try await RepoReads.resolve(did, services, headers: req.headers)
             let limit = try limit(req, default: 500, max: 1000)
             if let since = req.parameter("since"), !TID.isValid(since) { throw .invalidRequest("Invalid since: \(since)") }
             do {
