@@ -203,7 +203,7 @@ def bad_inputs(old, new, plc, state, auth):
     import_fails(own_car[: len(own_car) // 2], "a truncated CAR", "CAR")
     tampered = bytearray(own_car)
     tampered[len(tampered) - 20] ^= 0x55
-    import_fails(bytes(tampered), "a tampered CAR", "")
+    import_fails(bytes(tampered), "a tampered CAR", "CAR")
     import_fails(b"not a car at all", "bytes that are no CAR", "CAR")
     after = httpx.get(f"{new}/xrpc/com.atproto.sync.getLatestCommit", params={"did": did}).json()
     check(after == head, "a refused import leaves the repo as it was")
