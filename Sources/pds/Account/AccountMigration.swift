@@ -80,12 +80,15 @@ struct AccountMigrationFlow {
         var status = try await new.call("com.atproto.server.checkAccountStatus")
         if status["validDid"] as? Bool != true {
             let oldRepo = try await old.call("com.atproto.repo.describeRepo", query: [("repo", did)])
-            let started = Date()
+            let fetched = Date()
             let car = try await old.bytes("com.atproto.sync.getRepo", query: [("did", did)])
-            try await new.upload("com.atproto.repo.importRepo", car, contentType: "application/vnd.ipld.car")
-            status = try await new.call("com.atproto.server.checkAccountStatus")
-            log("imported the repo: \(car.count) bytes, \(status["indexedRecords"] as? Int ?? 0) records in \(Self.seconds(since: started))"
+            log("fetched the repo from the old PDS: \(car.count) bytes in \(Self.seconds(since: fetched))"
                 + ((oldRepo["handleIsCorrect"] as? Bool) == false ? " (the old handle does not resolve)" : ""))
+            let started = Date()
+            try await new.upload("com.atproto.repo.importRepo", car, contentType: "application/vnd.ipld.car")
+            let took = Self.seconds(since: started)
+            status = try await new.call("com.atproto.server.checkAccountStatus")
+            log("imported the repo: \(status["indexedRecords"] as? Int ?? 0) records in \(took)")
         } else {
             log("the DID already points at the new PDS: repo import skipped")
         }
