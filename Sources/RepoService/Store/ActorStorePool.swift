@@ -102,7 +102,7 @@ extension ActorStorePool {
     public func removeStaleReservations(olderThan age: TimeInterval = 86_400, now: Date = Date()) -> Int {
         let fm = FileManager.default
         var removed = 0
-        for name in (try? fm.contentsOfDirectory(atPath: reservedDirectory.path)) ?? [] where name.hasSuffix(".key") {
+        for name in (try? fm.contentsOfDirectory(atPath: reservedDirectory.path)) ?? [] where name.hasSuffix(".key") || name.hasSuffix(".alias") {
             let url = reservedDirectory.appendingPathComponent(name)
             guard let modified = (try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
                   now.timeIntervalSince(modified) > age else { continue }
