@@ -26,7 +26,7 @@ struct AccountMigration: Sendable {
     func create(_ request: AuthTypes.CreateAccountRequest, did: String) async throws -> AuthTypes.Session {
         do { _ = try DID(did) } catch { throw AuthError.invalidRequest("Invalid DID: \(did)") }
         let resolved = try await documents.resolve(did)
-        try verifyServiceAuth(request.serviceAuth, did: did, document: resolved.document)
+        try Self.verifyServiceAuth(request.serviceAuth, did: did, document: resolved.document, serviceDID: serviceDID)
         let handle = try await checkHandle(request.handle, did: did)
         guard let password = request.password, !password.isEmpty else { throw AuthError.invalidRequest("Password is required") }
         let email = request.email?.lowercased()
@@ -58,7 +58,8 @@ struct AccountMigration: Sendable {
 
     /// The service-auth token must be signed by the DID's current `#atproto` key, for this
     /// PDS and this method, and unexpired.
-    func verifyServiceAuth(_ token: String?, did: String, document: DIDDocument) throws(AuthError) {
+    static func verifyServiceAuth(_ token: String?, did: String, document: DIDDocument, serviceDID: String,
+                                  now: Date = Date()) throws(AuthError) {
         guard let token, !token.isEmpty else {
             throw AuthError("AuthenticationRequired", "Missing auth to create account with did: \(did)", status: 401)
         }
@@ -66,7 +67,7 @@ struct AccountMigration: Sendable {
             throw AuthError("IncompatibleDidDoc", "The DID document of \(did) has no atproto signing key")
         }
         let claims: ServiceJWT.Claims
-        do { claims = try ServiceJWT.verify(token, key: key) } catch {
+        do { claims = try ServiceJWT.verify(token, key: key, now: now) } catch {
             throw AuthError("AuthenticationRequired", "Service auth for \(did) does not verify with its signing key: \(error)", status: 401)
         }
         guard claims.iss == did || claims.iss.hasPrefix(did + "#") else {
