@@ -115,6 +115,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Sources/AuthService"),
         .target(name: "BackupService", dependencies: ["Storage", "IPC", "IPLD", "Repo", "ATCrypto", "Config", "S3",
+                                                      .product(name: "Crypto", package: "swift-crypto"),
                                                       .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                       .product(name: "GRDB", package: "GRDB.swift"),
                                                       .product(name: "Logging", package: "swift-log")],

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import IPC
 import Storage
@@ -20,9 +21,16 @@ actor BackupCoordinator {
     /// changes the target or `listingLifetime` passes (a folder removed by hand).
     private var listing: (manifests: [BackupManifest], at: ContinuousClock.Instant)?
     static let listingLifetime: Duration = .seconds(300)
+    /// The key backups are encrypted with (the target's too), if one is set.
+    let cipher: BackupCipher?
+    /// Written into every backup as `secrets.env`, so a restore serves with nothing copied by hand.
+    let secrets: Secrets?
 
     init(target: any BackupTarget, services: [(name: String, client: SnapshotClient)], history: BackupHistory,
-         retention: BackupRetention, maxAge: TimeInterval, watchedPaths: [String], diskWarningFraction: Double = 0.9) {
+         retention: BackupRetention, maxAge: TimeInterval, watchedPaths: [String], diskWarningFraction: Double = 0.9,
+         cipher: BackupCipher? = nil, secrets: Secrets? = nil) {
+        self.cipher = cipher
+        self.secrets = secrets
         self.diskWarningFraction = diskWarningFraction
         self.target = target
         self.services = services
@@ -61,6 +69,7 @@ actor BackupCoordinator {
             // backup.sqlite itself: the history of runs and drills.
             let own = try SQLiteSnapshot.write(history.pool, to: target.stagingFiles(id).appendingPathComponent("backup.sqlite"))
             manifest.files.append(.init(path: "backup.sqlite", size: own.size, sha256: own.sha256, kind: .sqlite))
+            if let secrets { manifest.files.append(try Self.stageSecrets(secrets, in: target.stagingFiles(id))) }
             let finished = try await target.finish(manifest)
             listing = nil
             // The backup just made is never among them, whatever the clock says.
@@ -93,7 +102,7 @@ actor BackupCoordinator {
         var problems = try await target.verify(latest)
         if problems.isEmpty {
             do {
-                let manifest = try await BackupRestore.restore(latest.id, from: target, to: scratch)
+                let manifest = try await BackupRestore.restore(latest.id, from: target, to: scratch, cipher: cipher)
                 problems += BackupRestore.checkDatabases(manifest, in: scratch)
                 problems += BackupDrill.checkBlobs(manifest, in: scratch)
                 let repos = BackupRepoCheck.check(manifest, in: scratch)
@@ -106,6 +115,22 @@ actor BackupCoordinator {
         try history.recordDrill(backupID: latest.id, at: Date(), passed: problems.isEmpty, problems: problems)
         return BackupTypes.DrillResult(backupID: latest.id, passed: problems.isEmpty, problems: problems,
                                        seconds: (ContinuousClock.now - started).seconds)
+    }
+
+    /// `secrets.env` as the data directory keeps it (mode 0600), staged for the backup.
+    static func stageSecrets(_ secrets: Secrets, in directory: URL) throws -> BackupManifest.Entry {
+        var text = "# PDSwift secrets, restored from a backup. Keep this file private.\n"
+        for (name, value) in [("PDS_JWT_SECRET", secrets.jwtSecret), ("PDS_ADMIN_PASSWORD", secrets.adminPassword),
+                              ("PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX", secrets.plcRotationKeyHex)] where !value.isEmpty {
+            text += "\(name)=\(value)\n"
+        }
+        let url = directory.appendingPathComponent("secrets.env")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw BackupError("cannot stage secrets.env in \(directory.path)")
+        }
+        let d = try SQLiteSnapshot.describe(url)
+        return .init(path: "secrets.env", size: d.size, sha256: d.sha256, kind: .key)
     }
 
     /// The target's backups, oldest first (see `listing`).
@@ -135,8 +160,10 @@ actor BackupCoordinator {
                 warnings.append("disk holding \(path) is \(Int(used * 100))% full")
             }
         }
-        return BackupTypes.Status(backups: all.filter(\.complete).count, lastCompleteID: last?.id, lastCompleteAt: last?.completedAt,
-                                  lastDrillAt: drill?.at, lastDrillPassed: drill?.passed, warnings: warnings)
+        var status = BackupTypes.Status(backups: all.filter(\.complete).count, lastCompleteID: last?.id, lastCompleteAt: last?.completedAt,
+                                        lastDrillAt: drill?.at, lastDrillPassed: drill?.passed, warnings: warnings)
+        status.encrypted = cipher != nil
+        return status
     }
 }
 

@@ -27,6 +27,14 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// How the stored files are encrypted (nil: they are not).
+    public struct Encryption: Codable, Sendable, Equatable {
+        public var algorithm: String
+        /// A known value sealed with the key: opening it proves a key is this backup's.
+        public var keyCheck: String
+        public init(algorithm: String, keyCheck: String) { self.algorithm = algorithm; self.keyCheck = keyCheck }
+    }
+
     public static let currentVersion = 1
 
     public var version = BackupManifest.currentVersion
@@ -38,6 +46,9 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     /// Figures of the live system when the backup started (for drills to compare).
     public var counts: [String: Int]
     public var complete: Bool
+    /// Set when every stored file is encrypted (`BackupCipher`); sizes and hashes above are
+    /// of the plaintext.
+    public var encryption: Encryption?
 
     public init(id: String, startedAt: Date, files: [Entry] = [], counts: [String: Int] = [:]) {
         self.id = id

@@ -6,9 +6,20 @@ import Storage
 /// against the manifest as it is written.
 public enum BackupRestore {
     /// Restores backup `id` from `source` into `dataDirectory` (which must be empty or absent).
-    public static func restore(_ id: String, from source: any BackupSource, to dataDirectory: URL) async throws -> BackupManifest {
+    /// An encrypted backup needs its key (`cipher`): without it, or with another, nothing is
+    /// written. Each file is decrypted as it arrives and checked against the manifest.
+    public static func restore(_ id: String, from source: any BackupSource, to dataDirectory: URL,
+                               cipher: BackupCipher? = nil) async throws -> BackupManifest {
         let manifest = try await source.manifest(id)
         guard manifest.complete else { throw BackupError("backup \(id) is not complete") }
+        if let encryption = manifest.encryption {
+            guard let cipher else {
+                throw BackupError("backup \(id) is encrypted: set PDS_BACKUP_ENCRYPTION_KEY (or PDS_BACKUP_ENCRYPTION_KEY_FILE, or --key-file) to its key")
+            }
+            guard cipher.opens(encryption) else {
+                throw BackupError("the encryption key given is not the key of backup \(id); nothing was restored")
+            }
+        }
         let fm = FileManager.default
         if let existing = try? fm.contentsOfDirectory(atPath: dataDirectory.path), !existing.isEmpty {
             throw BackupError("\(dataDirectory.path) is not empty; restore into a fresh directory")
@@ -16,8 +27,12 @@ public enum BackupRestore {
         for entry in manifest.files {
             let dest = dataDirectory.appendingPathComponent(entry.path)
             try fm.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let fetched = dest.deletingLastPathComponent().appendingPathComponent(".\(dest.lastPathComponent).fetched")
             do {
-                try await source.fetch(entry, backup: id, to: dest)
+                try await source.fetch(entry, backup: id, to: fetched)
+                try BackupStoredFile.open(fetched, to: dest, entry: entry, cipher: cipher)
+            } catch let e as BackupError {
+                throw BackupError("\(entry.path) cannot be restored from backup \(id): \(e.message)")
             } catch {
                 throw BackupError("\(entry.path) cannot be read from backup \(id): \(error)")
             }

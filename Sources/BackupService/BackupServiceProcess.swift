@@ -37,14 +37,18 @@ public enum BackupServiceProcess {
                 services.append((name, SnapshotClient(caller: try await RPCClient(endpoint: endpoint, defaultTimeout: config.ipcTimeout))))
             }
             let root = URL(fileURLWithPath: config.backupDirectory)
+            let cipher = try BackupCipher.from(environment: ProcessInfo.processInfo.environment)
+            if cipher == nil { logger.warning("backups are not encrypted: set PDS_BACKUP_ENCRYPTION_KEY (see docs/operations.md)") }
             // With S3, PDS_BACKUP_DIR only stages; its own folder keeps it apart from a local target's pool.
-            let target: any BackupTarget = try config.backupS3.map { try S3BackupTarget(config: $0, staging: root.appendingPathComponent("s3-staging")) }
-                ?? LocalBackupTarget(root: root)
+            let target: any BackupTarget = try config.backupS3.map {
+                try S3BackupTarget(config: $0, staging: root.appendingPathComponent("s3-staging"), cipher: cipher)
+            } ?? LocalBackupTarget(root: root, cipher: cipher)
             coordinator = BackupCoordinator(target: target, services: services,
                                             history: history, retention: BackupRetention(daily: config.backupKeepDaily, weekly: config.backupKeepWeekly),
                                             maxAge: TimeInterval(config.backupMaxAgeHours * 3600),
                                             watchedPaths: [config.dataDirectory, config.backupDirectory],
-                                            diskWarningFraction: Double(config.diskUsageWarningPercent) / 100)
+                                            diskWarningFraction: Double(config.diskUsageWarningPercent) / 100,
+                                            cipher: cipher, secrets: config.secrets)
         } catch let e as IPCError {
             throw e
         } catch {

@@ -6,8 +6,10 @@ import Storage
 /// content-addressed `blobs/<sha256>` pool shared by all backups, so each blob is copied once.
 public struct LocalBackupTarget: BackupTarget {
     public let root: URL
+    /// Encrypts what `finish` stores, when set; reading needs it for encrypted files.
+    public let cipher: BackupCipher?
 
-    public init(root: URL) { self.root = root }
+    public init(root: URL, cipher: BackupCipher? = nil) { self.root = root; self.cipher = cipher }
 
     public func stagingFiles(_ id: String) -> URL { filesDirectory(id) }
     public var stagingPool: URL { poolDirectory }
@@ -69,6 +71,11 @@ public struct LocalBackupTarget: BackupTarget {
     /// marks the backup complete.
     public func finish(_ manifest: BackupManifest) throws -> BackupManifest {
         var m = manifest
+        if let cipher {
+            // The services staged plaintext here; nothing stays so once the backup is finished.
+            m.encryption = try cipher.manifestEntry()
+            for entry in m.files { try cipher.encryptInPlace(location(of: entry, backup: m.id)) }
+        }
         m.completedAt = Date()
         try write(m)
         let problems = try verify(m)
@@ -76,7 +83,9 @@ public struct LocalBackupTarget: BackupTarget {
             // A damaged pool entry would fail every later backup too: drop it so the next copies it afresh.
             for entry in m.files where entry.pooled != nil {
                 let url = location(of: entry, backup: m.id)
-                if let d = try? SQLiteSnapshot.describe(url), d.sha256 != entry.sha256 { try? FileManager.default.removeItem(at: url) }
+                if let d = try? BackupStoredFile.describe(url, entry: entry, cipher: cipher), d.sha256 != entry.sha256 {
+                    try? FileManager.default.removeItem(at: url)
+                }
             }
             throw BackupError("backup \(m.id) failed verification: \(problems.joined(separator: "; "))")
         }
@@ -113,7 +122,11 @@ public struct LocalBackupTarget: BackupTarget {
         for entry in manifest.files {
             let url = location(of: entry, backup: manifest.id)
             guard FileManager.default.fileExists(atPath: url.path) else { problems.append("\(entry.path) is missing"); continue }
-            let d = try SQLiteSnapshot.describe(url)
+            let d: (size: Int64, sha256: String)
+            do { d = try BackupStoredFile.describe(url, entry: entry, cipher: cipher) } catch {
+                problems.append("\(error)")
+                continue
+            }
             if d.size != entry.size || d.sha256 != entry.sha256 { problems.append("\(entry.path) does not match its recorded hash") }
         }
         return problems

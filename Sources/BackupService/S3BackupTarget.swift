@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import S3
+import Storage
 
 /// Backups in an S3-compatible bucket (`PDS_BACKUP_S3_*`), through the blob store's client:
 /// `<prefix>/backups/<id>/manifest.json`, `<prefix>/backups/<id>/files/<path>` and a shared
@@ -15,9 +16,12 @@ public struct S3BackupTarget: BackupTarget {
     /// Key prefix, empty or ending in `/`.
     public let prefix: String
     public let staging: URL
+    /// Encrypts every object `finish` uploads, when set.
+    public let cipher: BackupCipher?
 
-    public init(client: S3Client, prefix: String, staging: URL) {
+    public init(client: S3Client, prefix: String, staging: URL, cipher: BackupCipher? = nil) {
         self.client = client
+        self.cipher = cipher
         var p = prefix
         while p.hasSuffix("/") { p.removeLast() }
         self.prefix = p.isEmpty ? "" : p + "/"
@@ -25,13 +29,13 @@ public struct S3BackupTarget: BackupTarget {
     }
 
     /// The target `config` names (its bucket, credentials, prefix), staging under `staging`.
-    public init(config: PDSConfig.S3Bucket, staging: URL) throws {
+    public init(config: PDSConfig.S3Bucket, staging: URL, cipher: BackupCipher? = nil) throws {
         guard let key = config.accessKeyID, let secret = config.secretAccessKey else {
             throw BackupError("PDS_BACKUP_S3_BUCKET is set but PDS_BACKUP_S3_ACCESS_KEY_ID or PDS_BACKUP_S3_SECRET_ACCESS_KEY is missing")
         }
         let s3 = S3Config(bucket: config.bucket, region: config.region ?? "us-east-1", endpoint: config.endpoint,
                           forcePathStyle: config.forcePathStyle, accessKeyID: key, secretAccessKey: secret)
-        self.init(client: S3Client(config: s3), prefix: config.prefix, staging: staging)
+        self.init(client: S3Client(config: s3), prefix: config.prefix, staging: staging, cipher: cipher)
     }
 
     func backupKey(_ id: String) -> String { "\(prefix)backups/\(id)/" }
@@ -54,12 +58,21 @@ public struct S3BackupTarget: BackupTarget {
 
     public func finish(_ manifest: BackupManifest) async throws -> BackupManifest {
         var m = manifest
+        if let cipher { m.encryption = try cipher.manifestEntry() }
         for entry in m.files {
             let local = entry.pooled.map { stagingPool.appendingPathComponent($0) } ?? stagingFiles(m.id).appendingPathComponent(entry.path)
             // A pooled blob not staged is already in the bucket (BlobService skipped it as known).
             guard FileManager.default.fileExists(atPath: local.path) else { continue }
-            try await client.putObject(key(of: entry, backup: m.id), size: entry.size, sha256: Self.bytes(hex: entry.sha256),
-                                       chunks: FileChunkSequence(url: local))
+            if let cipher {
+                // Only ciphertext leaves the host; its own hash signs the upload.
+                try cipher.encryptInPlace(local)
+                let stored = try SQLiteSnapshot.describe(local)
+                try await client.putObject(key(of: entry, backup: m.id), size: stored.size, sha256: Self.bytes(hex: stored.sha256),
+                                           chunks: FileChunkSequence(url: local))
+            } else {
+                try await client.putObject(key(of: entry, backup: m.id), size: entry.size, sha256: Self.bytes(hex: entry.sha256),
+                                           chunks: FileChunkSequence(url: local))
+            }
             if entry.pooled != nil { try? FileManager.default.removeItem(at: local) }
         }
         let problems = try await verify(m)
@@ -88,7 +101,9 @@ public struct S3BackupTarget: BackupTarget {
         return result
     }
 
-    /// Every file of the manifest is in the bucket with its recorded size.
+    /// Every file of the manifest is in the bucket with its recorded size (its encrypted
+    /// size in an encrypted backup; a pooled blob stored before encryption was turned on
+    /// keeps its plain size).
     public func verify(_ manifest: BackupManifest) async throws -> [String] {
         var sizes = [String: Int64]()
         for object in try await client.listObjects(prefix: backupKey(manifest.id) + "files/") { sizes[object.key] = object.size }
@@ -97,7 +112,8 @@ public struct S3BackupTarget: BackupTarget {
         for entry in manifest.files {
             switch sizes[key(of: entry, backup: manifest.id)] {
             case nil: problems.append("\(entry.path) is missing")
-            case let size? where size != entry.size: problems.append("\(entry.path) does not match its recorded size")
+            case let size? where size != entry.size && (manifest.encryption == nil || size != BackupCipher.storedSize(plain: entry.size)):
+                problems.append("\(entry.path) does not match its recorded size")
             default: break
             }
         }

@@ -47,6 +47,9 @@ struct BackupStatusCommand: AsyncParsableCommand {
         print("complete backups: \(s.backups); newest: \(s.lastCompleteID ?? "none")")
         print("last drill: \(s.lastDrillAt.map { "\($0)" } ?? "never") \(s.lastDrillPassed.map { $0 ? "passed" : "FAILED" } ?? "")")
         for w in s.warnings { print("warning: \(w)") }
+        if s.encrypted == false {
+            print("warning: backups are not encrypted: set PDS_BACKUP_ENCRYPTION_KEY (or PDS_BACKUP_ENCRYPTION_KEY_FILE) for the BackupService")
+        }
     }
 }
 
@@ -56,11 +59,21 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(name: .customLong("from"), help: "The backup: its folder (PDS_BACKUP_DIR/backups/<id>) or s3://BUCKET/[PREFIX/]backups/<id>.")
     var from: String
     @Option(name: .customLong("to"), help: "A new, empty data directory.") var to: String
+    @Option(name: .customLong("key-file"), help: "File holding the backup's encryption key (default: PDS_BACKUP_ENCRYPTION_KEY or PDS_BACKUP_ENCRYPTION_KEY_FILE).")
+    var keyFile: String?
 
     func run() async throws {
         let destination = URL(fileURLWithPath: PDSConfigPath.absolute(to))
-        let (source, id) = try BackupLocation.parse(from, environment: ProcessInfo.processInfo.environment)
-        let manifest = try await BackupRestore.restore(id, from: source, to: destination)
+        let environment = ProcessInfo.processInfo.environment
+        let (source, id) = try BackupLocation.parse(from, environment: environment)
+        let manifest: BackupManifest
+        do {
+            let cipher = try BackupCipher.from(environment: environment, keyFile: keyFile)
+            manifest = try await BackupRestore.restore(id, from: source, to: destination, cipher: cipher)
+        } catch let e as BackupError {
+            print("restore failed: \(e.message)")
+            throw ExitCode.failure
+        }
         let problems = BackupRestore.checkDatabases(manifest, in: destination) + BackupDrill.checkBlobs(manifest, in: destination)
             + BackupRepoCheck.check(manifest, in: destination).problems
         guard problems.isEmpty else {

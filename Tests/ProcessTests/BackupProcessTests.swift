@@ -43,8 +43,11 @@ import Testing
         })
     }
 
+    /// Backups here are encrypted: the key the BackupService and `pds restore` are given.
+    static let encryptionKey = String(repeating: "5a", count: 32)
+
     @Test func backupRestoreAndDrill() async throws {
-        let pds = try PDSUp()
+        let pds = try PDSUp(environment: ["PDS_BACKUP_ENCRYPTION_KEY": Self.encryptionKey])
         defer { pds.stop(); pds.removeData() }
         let healthy = await HTTP.eventually(within: .seconds(30)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
         try #require(healthy, "never healthy:\n\(pds.log())")
@@ -53,6 +56,7 @@ import Testing
         try #require(account.status == 200, "\(String(decoding: account.body, as: UTF8.self))")
         let did = try #require(account.json?["did"] as? String)
         let token = try #require(account.json?["accessJwt"] as? String)
+        let refreshToken = try #require(account.json?["refreshJwt"] as? String)
         let base = pds.baseURL
         let post: @Sendable (String) async -> String? = { text in
             let r = await Self.authedPost(base + "/xrpc/com.atproto.repo.createRecord", token: token,
@@ -92,13 +96,36 @@ import Testing
         let id = try #require(try FileManager.default.contentsOfDirectory(atPath: backupRoot.path).sorted().last)
         let restoredDir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pds-restored-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: restoredDir) }
-        let restore = try PDSUp.runCommand(["restore", "--from", backupRoot.appendingPathComponent(id).path, "--to", restoredDir.path])
+        // What is stored is ciphertext: no SQLite header, no blob's bytes.
+        let storedAuth = try Data(contentsOf: backupRoot.appendingPathComponent("\(id)/files/auth.sqlite"))
+        #expect(!storedAuth.starts(with: Data("SQLite format 3".utf8)))
+        let (_, aBlob) = try #require(blobs.first)
+        let storedBlob = try Data(contentsOf: pds.dataDirectory.appendingPathComponent("backups/blobs/\(Self.sha256Hex(aBlob))"))
+        #expect(storedBlob.range(of: aBlob.prefix(64)) == nil)
+        // Without the key, or with another, nothing is written.
+        let folder = backupRoot.appendingPathComponent(id).path
+        let keyless = try PDSUp.runCommand(["restore", "--from", folder, "--to", restoredDir.path])
+        #expect(keyless.status != 0 && keyless.output.contains("is encrypted"), "\(keyless.output)")
+        let wrong = try PDSUp.runCommand(["restore", "--from", folder, "--to", restoredDir.path],
+                                         environment: ["PDS_BACKUP_ENCRYPTION_KEY": String(repeating: "11", count: 32)])
+        #expect(wrong.status != 0 && wrong.output.contains("not the key"), "\(wrong.output)")
+        #expect(!FileManager.default.fileExists(atPath: restoredDir.path))
+        let keyFile = pds.dataDirectory.appendingPathComponent("backup.key")
+        try Data(Self.encryptionKey.utf8).write(to: keyFile)
+        let restore = try PDSUp.runCommand(["restore", "--from", folder, "--to", restoredDir.path, "--key-file", keyFile.path])
         #expect(restore.status == 0, "\(restore.output)")
-        // The restored PDS needs the same secrets (JWT secret, PLC rotation key) and the same
-        // PLC directory data: secrets.env and plc.sqlite travel with the data directory here.
-        for name in ["secrets.env", "plc.sqlite"] {
-            try? FileManager.default.copyItem(at: pds.dataDirectory.appendingPathComponent(name), to: restoredDir.appendingPathComponent(name))
+        // The backup brought secrets.env (JWT secret, PLC rotation key, admin password):
+        // nothing of the PDS is copied by hand. plc.sqlite is the test's dev PLC directory,
+        // which on a real host is plc.directory, not part of the PDS.
+        func secrets(_ dir: URL) -> [Substring] {
+            let text = (try? String(contentsOf: dir.appendingPathComponent("secrets.env"), encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.sorted()
         }
+        #expect(secrets(restoredDir).count == 3 && secrets(restoredDir) == secrets(pds.dataDirectory))
+        let mode = (try FileManager.default.attributesOfItem(atPath: restoredDir.appendingPathComponent("secrets.env").path)[.posixPermissions] as? Int) ?? 0
+        #expect(mode & 0o077 == 0, "secrets.env is readable by others after a restore")
+        try? FileManager.default.copyItem(at: pds.dataDirectory.appendingPathComponent("plc.sqlite"), to: restoredDir.appendingPathComponent("plc.sqlite"))
+        let lastSeq = await Self.lastSeq(port: pds.port)
         let restored = try PDSUp(dataDirectory: restoredDir)
         defer { restored.stop() }
         let up = await HTTP.eventually(within: .seconds(30)) { await HTTP.get(restored.baseURL + "/xrpc/_health")?.status == 200 }
@@ -111,6 +138,20 @@ import Testing
         let login = await HTTP.post(restored.baseURL + "/xrpc/com.atproto.server.createSession",
                                     body: json(["identifier": "dave.test", "password": "pw-dave-123"]))
         #expect(login?.status == 200)
+        // A session from before the backup goes on: its refresh token is honoured.
+        var refresh = URLRequest(url: URL(string: restored.baseURL + "/xrpc/com.atproto.server.refreshSession")!)
+        refresh.httpMethod = "POST"
+        refresh.setValue("Bearer \(refreshToken)", forHTTPHeaderField: "Authorization")
+        #expect(await HTTP.send(refresh)?.status == 200, "the old refresh token was refused after the restore")
+        // The firehose goes on from the backup's sequence: a new write's seq is past every one
+        // the backup held, none reused (the writes during the backup may or may not be in it).
+        let restoredToken = try #require(login?.json?["accessJwt"] as? String)
+        _ = await Self.authedPost(restored.baseURL + "/xrpc/com.atproto.repo.createRecord", token: restoredToken,
+                                  ["repo": did, "collection": "app.bsky.feed.post",
+                                   "record": ["$type": "app.bsky.feed.post", "text": "after restore", "createdAt": "2026-11-25T00:00:00.000Z"]])
+        let seqs = await Self.seqs(port: restored.port)
+        #expect(!seqs.isEmpty && seqs == seqs.sorted() && Set(seqs).count == seqs.count, "restored firehose: \(seqs.suffix(5))")
+        #expect((seqs.last ?? 0) > 20 && (lastSeq ?? 0) >= (seqs.dropLast().last ?? 0), "last seq before \(lastSeq ?? -1), after \(seqs.suffix(3))")
         // Every blob uploaded before the backup is served identically.
         for (cid, bytes) in blobs {
             let got = await HTTP.get(restored.baseURL + "/xrpc/com.atproto.sync.getBlob?did=\(did)&cid=\(cid)")
@@ -172,4 +213,18 @@ import Testing
         #expect(failed.status != 0)
         #expect(failed.output.contains("FAILED") && failed.output.contains("auth.sqlite"), "\(failed.output)")
     }
+
+    /// Every seq the PDS on `port` replays from cursor 0, in order.
+    static func seqs(port: Int) async -> [Int64] {
+        let consumer = FirehoseConsumer(port: port, cursor: "0")
+        defer { consumer.stop() }
+        var seen: [Int64] = []
+        _ = await consumer.waitFor(.seconds(5)) { frames in
+            seen = frames.compactMap(\.seq)
+            return false
+        }
+        return seen
+    }
+
+    static func lastSeq(port: Int) async -> Int64? { await seqs(port: port).last }
 }

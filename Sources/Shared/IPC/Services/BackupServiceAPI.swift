@@ -32,6 +32,8 @@ public enum BackupTypes {
         public var lastDrillAt: Date?
         public var lastDrillPassed: Bool?
         public var warnings: [String]
+        /// Whether backups are encrypted (`PDS_BACKUP_ENCRYPTION_KEY`); nil from an older service.
+        public var encrypted: Bool?
         public init(backups: Int, lastCompleteID: String?, lastCompleteAt: Date?, lastDrillAt: Date?, lastDrillPassed: Bool?, warnings: [String]) {
             self.backups = backups; self.lastCompleteID = lastCompleteID; self.lastCompleteAt = lastCompleteAt
             self.lastDrillAt = lastDrillAt; self.lastDrillPassed = lastDrillPassed; self.warnings = warnings

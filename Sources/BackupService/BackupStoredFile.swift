@@ -1,0 +1,28 @@
+import Foundation
+import Storage
+
+/// A file as a backup target stores it: plaintext, or encrypted by `BackupCipher` (told by
+/// its header, so a backup made before a key was set still reads).
+enum BackupStoredFile {
+    /// The plaintext's size and SHA-256 of a stored file.
+    static func describe(_ url: URL, entry: BackupManifest.Entry, cipher: BackupCipher?) throws -> (size: Int64, sha256: String) {
+        guard BackupCipher.isEncrypted(url) else {
+            let d = try SQLiteSnapshot.describe(url)
+            return (d.size, d.sha256)
+        }
+        guard let cipher else { throw BackupError("\(entry.path) is encrypted: set PDS_BACKUP_ENCRYPTION_KEY to read it") }
+        return try cipher.describe(url, what: entry.path)
+    }
+
+    /// Moves a fetched stored file to `destination` as plaintext.
+    static func open(_ fetched: URL, to destination: URL, entry: BackupManifest.Entry, cipher: BackupCipher?) throws {
+        defer { try? FileManager.default.removeItem(at: fetched) }
+        guard BackupCipher.isEncrypted(fetched) else {
+            try? FileManager.default.removeItem(at: destination)
+            try FileManager.default.moveItem(at: fetched, to: destination)
+            return
+        }
+        guard let cipher else { throw BackupError("\(entry.path) is encrypted: set PDS_BACKUP_ENCRYPTION_KEY to restore it") }
+        try cipher.decrypt(fetched, to: destination, what: entry.path)
+    }
+}
