@@ -25,7 +25,9 @@ struct S3BackupTests {
         return (try await target.finish(manifest), snap.copied)
     }
 
-    @Test func backsUpIncrementallyRestoresAndRetains() async throws {
+    /// Plain, and encrypted (`PDS_BACKUP_ENCRYPTION_KEY`): only ciphertext reaches the bucket.
+    @Test(arguments: [false, true]) func backsUpIncrementallyRestoresAndRetains(encrypted: Bool) async throws {
+        let cipher = encrypted ? try BackupCipher(text: String(repeating: "3c", count: 32)) : nil
         try await MotoServer.with { moto in
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("pdswift-s3backup-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: root) }
@@ -34,7 +36,7 @@ struct S3BackupTests {
                                                               databasePath: data.appendingPathComponent("blobs.sqlite").path,
                                                               stagingDirectory: data.appendingPathComponent("blocks/tmp").path))
             let client = S3Client(config: moto.config())
-            let target = S3BackupTarget(client: client, prefix: "pds/one", staging: root.appendingPathComponent("staging"))
+            let target = S3BackupTarget(client: client, prefix: "pds/one", staging: root.appendingPathComponent("staging"), cipher: cipher)
             var rng = SeededRandom(seed: 7)
             var cids = [CID]()
             // One blob above the multipart threshold (5 MiB parts).
@@ -49,6 +51,9 @@ struct S3BackupTests {
             #expect(keys.contains("pds/one/backups/\(first.id)/manifest.json"))
             #expect(keys.contains("pds/one/backups/\(first.id)/files/blobs.sqlite"))
             #expect(keys.filter { $0.hasPrefix("pds/one/blobs/") }.count == 3)
+            let storedDB = try #require(try await client.getBytes("pds/one/backups/\(first.id)/files/blobs.sqlite"))
+            #expect(Data(storedDB).starts(with: Data("SQLite format 3".utf8)) == !encrypted)
+            #expect((first.encryption != nil) == encrypted)
             // Staged files are gone once uploaded.
             #expect((try? FileManager.default.contentsOfDirectory(atPath: target.stagingPool.path))?.isEmpty ?? true)
 
@@ -65,7 +70,11 @@ struct S3BackupTests {
             let (source, id) = try BackupLocation.parse("s3://\(moto.bucket)/pds/one/backups/\(second.id)", environment: env)
             #expect(id == second.id)
             let restoredDir = root.appendingPathComponent("restored")
-            let manifest = try await BackupRestore.restore(id, from: source, to: restoredDir)
+            if encrypted {
+                await #expect(throws: BackupError.self) { try await BackupRestore.restore(id, from: source, to: restoredDir) }
+                #expect(!FileManager.default.fileExists(atPath: restoredDir.path))
+            }
+            let manifest = try await BackupRestore.restore(id, from: source, to: restoredDir, cipher: cipher)
             #expect(BackupRestore.checkDatabases(manifest, in: restoredDir).isEmpty)
             #expect(BackupDrill.checkBlobs(manifest, in: restoredDir).isEmpty)
             for cid in cids {
@@ -86,7 +95,7 @@ struct S3BackupTests {
             let blob = try #require(third.files.first { $0.kind == .blob })
             try await client.deleteObject("pds/one/blobs/\(blob.sha256)")
             #expect(try await target.verify(third).contains { $0.contains(blob.path) && $0.contains("missing") })
-            await #expect { try await BackupRestore.restore(third.id, from: target, to: root.appendingPathComponent("r2")) } throws: { error in
+            await #expect { try await BackupRestore.restore(third.id, from: target, to: root.appendingPathComponent("r2"), cipher: cipher) } throws: { error in
                 "\(error)".contains(blob.path)
             }
         }
