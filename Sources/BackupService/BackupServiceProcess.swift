@@ -37,7 +37,10 @@ public enum BackupServiceProcess {
                 services.append((name, SnapshotClient(caller: try await RPCClient(endpoint: endpoint, defaultTimeout: config.ipcTimeout))))
             }
             let root = URL(fileURLWithPath: config.backupDirectory)
-            let cipher = try BackupCipher.from(environment: ProcessInfo.processInfo.environment)
+            var keys = [String: String]()
+            keys["PDS_BACKUP_ENCRYPTION_KEY"] = config.backupEncryptionKey
+            keys["PDS_BACKUP_ENCRYPTION_KEY_FILE"] = config.backupEncryptionKeyFile
+            let cipher = try BackupCipher.from(environment: keys)
             if cipher == nil { logger.warning("backups are not encrypted: set PDS_BACKUP_ENCRYPTION_KEY (see docs/operations.md)") }
             // With S3, PDS_BACKUP_DIR only stages; its own folder keeps it apart from a local target's pool.
             let target: any BackupTarget = try config.backupS3.map {

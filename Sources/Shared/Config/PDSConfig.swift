@@ -50,6 +50,10 @@ public struct PDSConfig: Sendable {
     public var backupDirectory: String
     /// The S3 bucket backups go to instead of `backupDirectory`, when `PDS_BACKUP_S3_BUCKET` is set.
     public var backupS3: S3Bucket?
+    /// `PDS_BACKUP_ENCRYPTION_KEY` / `PDS_BACKUP_ENCRYPTION_KEY_FILE`: the key backups are
+    /// encrypted with, as text (checked by the BackupService at start), or the file holding it.
+    public var backupEncryptionKey: String?
+    public var backupEncryptionKeyFile: String?
     /// When scheduled backups run: an interval or a cron expression; nil when off (`PDS_BACKUP_SCHEDULE`).
     public var backupSchedule: Schedule?
     /// When scheduled restore drills run, likewise (`PDS_BACKUP_DRILL_SCHEDULE`).
@@ -176,6 +180,8 @@ public struct PDSConfig: Sendable {
         firehoseWriteTimeoutMilliseconds = try env.int("PDS_FIREHOSE_WRITE_TIMEOUT_MS", in: 100...600_000, expected: "milliseconds 100-600000") ?? 10_000
         backupDirectory = Self.absolute(env.string("PDS_BACKUP_DIR") ?? dataDirectory + "/backups")
         backupS3 = try Self.s3Bucket(&env, "PDS_BACKUP_S3_", withPrefix: true)
+        backupEncryptionKey = env.string("PDS_BACKUP_ENCRYPTION_KEY")
+        backupEncryptionKeyFile = env.string("PDS_BACKUP_ENCRYPTION_KEY_FILE")
         backupSchedule = try Self.schedule(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
         backupDrillSchedule = try Self.schedule(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
         backupKeepDaily = try env.int("PDS_BACKUP_KEEP_DAILY", in: 1...3650, expected: "a count 1-3650") ?? 7
