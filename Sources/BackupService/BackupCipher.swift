@@ -107,9 +107,20 @@ public struct BackupCipher: Sendable {
         try output.synchronize()
     }
 
-    /// Replaces a plaintext file by its encryption (a file already encrypted is left).
+    /// Whether a stored file is sealed with this key (it opens, every chunk): the header
+    /// alone is not proof, since a user's blob may begin with the same eight bytes.
+    public func isSealed(_ url: URL) -> Bool {
+        Self.isEncrypted(url) && (try? describe(url, what: url.lastPathComponent)) != nil
+    }
+
+    /// Replaces a plaintext file by its encryption (a file already sealed with this key is left).
     public func encryptInPlace(_ url: URL) throws {
-        guard !Self.isEncrypted(url) else { return }
+        guard !isSealed(url) else { return }
+        try seal(url)
+    }
+
+    /// Replaces a file by its encryption, whatever it holds (a file just staged).
+    public func seal(_ url: URL) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).enc")
         try encrypt(url, to: temporary)
         // rename(2): atomic, and the file is never absent (Foundation's replaceItemAt is not on Linux).

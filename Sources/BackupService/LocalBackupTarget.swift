@@ -74,7 +74,12 @@ public struct LocalBackupTarget: BackupTarget {
         if let cipher {
             // The services staged plaintext here; nothing stays so once the backup is finished.
             m.encryption = try cipher.manifestEntry()
-            for entry in m.files { try cipher.encryptInPlace(location(of: entry, backup: m.id)) }
+            // Files of this backup were just staged: sealed whatever they hold. Pooled blobs
+            // may be sealed already by an earlier backup (or be plaintext from before a key).
+            for entry in m.files {
+                let url = location(of: entry, backup: m.id)
+                if entry.pooled == nil { try cipher.seal(url) } else { try cipher.encryptInPlace(url) }
+            }
         }
         m.completedAt = Date()
         try write(m)

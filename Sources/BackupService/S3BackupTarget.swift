@@ -65,7 +65,7 @@ public struct S3BackupTarget: BackupTarget {
             guard FileManager.default.fileExists(atPath: local.path) else { continue }
             if let cipher {
                 // Only ciphertext leaves the host; its own hash signs the upload.
-                try cipher.encryptInPlace(local)
+                try cipher.seal(local)
                 let stored = try SQLiteSnapshot.describe(local)
                 try await client.putObject(key(of: entry, backup: m.id), size: stored.size, sha256: Self.bytes(hex: stored.sha256),
                                            chunks: FileChunkSequence(url: local))

@@ -58,6 +58,20 @@ import Testing
         try refuses(Data("plain text".utf8), "not an encrypted backup file")
     }
 
+    /// A user's blob may begin with the header's eight bytes: it is still sealed, and opens
+    /// back to itself.
+    @Test func plaintextThatLooksEncryptedIsStillSealed() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plain = Data("PDSWBK01".utf8) + Self.bytes(5000)
+        let url = try file("lookalike", plain)
+        #expect(BackupCipher.isEncrypted(url) && !cipher.isSealed(url))
+        try cipher.encryptInPlace(url)
+        #expect(cipher.isSealed(url))
+        let out = dir.appendingPathComponent("out")
+        try cipher.decrypt(url, to: out, what: "lookalike")
+        #expect(try Data(contentsOf: out) == plain)
+    }
+
     @Test func keysAndKeyCheck() throws {
         #expect(throws: BackupError.self) { try BackupCipher(text: "short") }
         #expect(throws: BackupError.self) { try BackupCipher(text: String(repeating: "zz", count: 32)) }

@@ -95,4 +95,11 @@ private func temporaryDataDirectory() -> String {
         }
         #expect(Set(secrets.map(\.jwtSecret)).count == 1)
     }
+
+    @Test func backupEncryptionKeyIsCheckedAtStart() throws {
+        #expect(throws: ConfigError.self) { try PDSConfig(environment: ["PDS_BACKUP_ENCRYPTION_KEY": "not a key"]) }
+        let hex = try PDSConfig(environment: ["PDS_BACKUP_ENCRYPTION_KEY": String(repeating: "0f", count: 32)])
+        #expect(hex.backupEncryptionKey?.count == 64)
+        #expect(try PDSConfig(environment: ["PDS_BACKUP_ENCRYPTION_KEY": Data(count: 32).base64EncodedString()]).backupEncryptionKey != nil)
+    }
 }

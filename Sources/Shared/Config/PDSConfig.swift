@@ -181,6 +181,12 @@ public struct PDSConfig: Sendable {
         backupDirectory = Self.absolute(env.string("PDS_BACKUP_DIR") ?? dataDirectory + "/backups")
         backupS3 = try Self.s3Bucket(&env, "PDS_BACKUP_S3_", withPrefix: true)
         backupEncryptionKey = env.string("PDS_BACKUP_ENCRYPTION_KEY")
+        // Checked here too, so a mistyped key stops `pds up` at once rather than only its BackupService.
+        if let key = backupEncryptionKey?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty,
+           !(key.count == 64 && key.allSatisfy(\.isHexDigit)), Data(base64Encoded: key)?.count != 32 {
+            throw ConfigError.invalid(variable: "PDS_BACKUP_ENCRYPTION_KEY", value: "(hidden)",
+                                      expected: "32 bytes as 64 hex characters or base64 (openssl rand -hex 32)")
+        }
         backupEncryptionKeyFile = env.string("PDS_BACKUP_ENCRYPTION_KEY_FILE")
         backupSchedule = try Self.schedule(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
         backupDrillSchedule = try Self.schedule(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
