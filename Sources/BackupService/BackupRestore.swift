@@ -24,6 +24,26 @@ public enum BackupRestore {
         if let existing = try? fm.contentsOfDirectory(atPath: dataDirectory.path), !existing.isEmpty {
             throw BackupError("\(dataDirectory.path) is not empty; restore into a fresh directory")
         }
+        // A restore that fails part-way leaves the directory as it found it (empty or absent).
+        let existed = fm.fileExists(atPath: dataDirectory.path)
+        do {
+            try await restoreFiles(manifest, id: id, from: source, to: dataDirectory, cipher: cipher)
+        } catch {
+            if existed {
+                for name in (try? fm.contentsOfDirectory(atPath: dataDirectory.path)) ?? [] {
+                    try? fm.removeItem(at: dataDirectory.appendingPathComponent(name))
+                }
+            } else {
+                try? fm.removeItem(at: dataDirectory)
+            }
+            throw error
+        }
+        return manifest
+    }
+
+    static func restoreFiles(_ manifest: BackupManifest, id: String, from source: any BackupSource, to dataDirectory: URL,
+                             cipher: BackupCipher?) async throws {
+        let fm = FileManager.default
         for entry in manifest.files {
             let dest = dataDirectory.appendingPathComponent(entry.path)
             try fm.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -40,7 +60,6 @@ public enum BackupRestore {
             guard d.sha256 == entry.sha256, d.size == entry.size else { throw BackupError("\(entry.path) is corrupt in backup \(id)") }
             if entry.kind == .key { try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dest.path) }
         }
-        return manifest
     }
 
     /// `PRAGMA integrity_check` on every SQLite file of a restored directory; returns problems.

@@ -31,8 +31,8 @@ import Testing
         return pool
     }
 
-    func backup(_ d: Dirs, _ pool: DatabasePool, at date: Date) throws -> (BackupManifest, copied: Int) {
-        let target = LocalBackupTarget(root: d.backups)
+    func backup(_ d: Dirs, _ pool: DatabasePool, at date: Date, cipher: BackupCipher? = nil) throws -> (BackupManifest, copied: Int) {
+        let target = LocalBackupTarget(root: d.backups, cipher: cipher)
         let id = BackupManifest.id(for: date)
         var manifest = BackupManifest(id: id, startedAt: date, counts: ["rows": 100])
         _ = try SQLiteSnapshot.write(pool, to: target.filesDirectory(id).appendingPathComponent("auth.sqlite"))
@@ -45,6 +45,36 @@ import Testing
             if didCopy { copied += 1 }
         }
         return (try target.finish(manifest), copied)
+    }
+
+    /// Encrypted: nothing stored is plaintext; the right key restores byte-identical files; a
+    /// damaged file fails the restore naming it, and the new directory is left absent.
+    @Test func encryptedBackupRestoresAndRefusesDamage() async throws {
+        let d = try Dirs()
+        let pool = try makeData(d)
+        let cipher = try BackupCipher(text: String(repeating: "9e", count: 32))
+        let (manifest, _) = try backup(d, pool, at: Date(timeIntervalSince1970: 1_700_000_000), cipher: cipher)
+        #expect(manifest.complete && manifest.encryption != nil)
+        let target = LocalBackupTarget(root: d.backups, cipher: cipher)
+        let storedDB = try Data(contentsOf: target.filesDirectory(manifest.id).appendingPathComponent("auth.sqlite"))
+        #expect(!storedDB.starts(with: Data("SQLite format 3".utf8)))
+        let blob = try #require(manifest.files.first { $0.kind == .blob })
+        #expect(try Data(contentsOf: target.location(of: blob, backup: manifest.id)).range(of: Data(repeating: 7, count: 64)) == nil)
+        #expect(try target.verify(manifest).isEmpty)
+        _ = try await BackupRestore.restore(manifest.id, from: target, to: d.restored, cipher: cipher)
+        for name in ["key", "blobs/a", "blobs/b"] {
+            #expect(try Data(contentsOf: d.restored.appendingPathComponent(name)) == Data(contentsOf: d.data.appendingPathComponent(name)), "\(name)")
+        }
+        try FileManager.default.removeItem(at: d.restored)
+        let keyFile = target.filesDirectory(manifest.id).appendingPathComponent("key")
+        var damaged = try Data(contentsOf: keyFile)
+        damaged[damaged.count - 3] ^= 0x08
+        try damaged.write(to: keyFile)
+        #expect(try target.verify(manifest).contains { $0.contains("key") })
+        await #expect { try await BackupRestore.restore(manifest.id, from: target, to: d.restored, cipher: cipher) } throws: {
+            "\($0)".contains("key")
+        }
+        #expect(!FileManager.default.fileExists(atPath: d.restored.path), "a failed restore left files behind")
     }
 
     @Test func backupRestoreAndIncrementalBlobs() async throws {
