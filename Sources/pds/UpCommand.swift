@@ -33,6 +33,8 @@ struct UpCommand: AsyncParsableCommand {
         let config: PDSConfig
         do {
             config = try PDSConfig.load(environment: environment)
+            // Every process here shares this host: a missing or malformed key file is told now.
+            _ = try BackupEncryptionKey.resolve(key: config.backupEncryptionKey, file: config.backupEncryptionKeyFile)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(78)

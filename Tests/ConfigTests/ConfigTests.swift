@@ -101,5 +101,13 @@ private func temporaryDataDirectory() -> String {
         let hex = try PDSConfig(environment: ["PDS_BACKUP_ENCRYPTION_KEY": String(repeating: "0f", count: 32)])
         #expect(hex.backupEncryptionKey?.count == 64)
         #expect(try PDSConfig(environment: ["PDS_BACKUP_ENCRYPTION_KEY": Data(count: 32).base64EncodedString()]).backupEncryptionKey != nil)
+        // The key and a key file both set: which one is meant is not guessed.
+        #expect { try PDSConfig(environment: ["PDS_BACKUP_ENCRYPTION_KEY": String(repeating: "0f", count: 32),
+                                              "PDS_BACKUP_ENCRYPTION_KEY_FILE": "/run/secrets/backup.key"]) } throws: {
+            "\($0)".contains("PDS_BACKUP_ENCRYPTION_KEY_FILE")
+        }
+        // The file is read where it is used (pds up, the BackupService), not by every process.
+        #expect(try PDSConfig(environment: ["PDS_BACKUP_ENCRYPTION_KEY_FILE": "/nonexistent/backup.key"]).backupEncryptionKeyFile != nil)
+        #expect { try BackupEncryptionKey.resolve(key: nil, file: "/nonexistent/backup.key") } throws: { "\($0)".contains("/nonexistent/backup.key") }
     }
 }

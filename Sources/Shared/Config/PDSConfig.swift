@@ -181,13 +181,15 @@ public struct PDSConfig: Sendable {
         backupDirectory = Self.absolute(env.string("PDS_BACKUP_DIR") ?? dataDirectory + "/backups")
         backupS3 = try Self.s3Bucket(&env, "PDS_BACKUP_S3_", withPrefix: true)
         backupEncryptionKey = env.string("PDS_BACKUP_ENCRYPTION_KEY")
-        // Checked here too, so a mistyped key stops `pds up` at once rather than only its BackupService.
-        if let key = backupEncryptionKey?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty,
-           !(key.count == 64 && key.allSatisfy(\.isHexDigit)), Data(base64Encoded: key)?.count != 32 {
-            throw ConfigError.invalid(variable: "PDS_BACKUP_ENCRYPTION_KEY", value: "(hidden)",
-                                      expected: "32 bytes as 64 hex characters or base64 (openssl rand -hex 32)")
-        }
         backupEncryptionKeyFile = env.string("PDS_BACKUP_ENCRYPTION_KEY_FILE")
+        // Checked here too (the key's form, and not both set), so a mistyped key stops every
+        // process at once rather than only the BackupService; the key file is read by `pds up`
+        // and the BackupService (`BackupEncryptionKey.resolve`), which may be the only ones to see it.
+        if backupEncryptionKeyFile?.isEmpty ?? true {
+            _ = try BackupEncryptionKey.resolve(key: backupEncryptionKey, file: nil)
+        } else if !(backupEncryptionKey?.isEmpty ?? true) {
+            _ = try BackupEncryptionKey.resolve(key: backupEncryptionKey, file: backupEncryptionKeyFile)
+        }
         backupSchedule = try Self.schedule(&env, "PDS_BACKUP_SCHEDULE", default: 24 * 3600)
         backupDrillSchedule = try Self.schedule(&env, "PDS_BACKUP_DRILL_SCHEDULE", default: 7 * 24 * 3600)
         backupKeepDaily = try env.int("PDS_BACKUP_KEEP_DAILY", in: 1...3650, expected: "a count 1-3650") ?? 7
