@@ -27,12 +27,17 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         }
     }
 
-    /// How the stored files are encrypted (nil: they are not).
+    /// How the stored files are encrypted (nil: they are not); see `BackupCipher`.
     public struct Encryption: Codable, Sendable, Equatable {
+        /// The file format: `AES-256-GCM` in 1 MiB chunks with a per-file key (`PDSWBK02`).
         public var algorithm: String
-        /// A known value sealed with the key: opening it proves a key is this backup's.
-        public var keyCheck: String
-        public init(algorithm: String, keyCheck: String) { self.algorithm = algorithm; self.keyCheck = keyCheck }
+        /// `BackupCipher.keyID` of the key: a restore with another key is refused by it.
+        /// (nil in manifests of an earlier development format, which this version does not read.)
+        public var keyID: String?
+        /// HMAC-SHA256 (hex), under a key derived from the backup key, of the manifest's id,
+        /// files and counts (`BackupManifest.authenticatedBytes`): an altered manifest is refused.
+        public var mac: String?
+        public init(algorithm: String, keyID: String, mac: String) { self.algorithm = algorithm; self.keyID = keyID; self.mac = mac }
     }
 
     public static let currentVersion = 1

@@ -37,11 +37,13 @@ public enum BackupServiceProcess {
                 services.append((name, SnapshotClient(caller: try await RPCClient(endpoint: endpoint, defaultTimeout: config.ipcTimeout))))
             }
             let root = URL(fileURLWithPath: config.backupDirectory)
-            var keys = [String: String]()
-            keys["PDS_BACKUP_ENCRYPTION_KEY"] = config.backupEncryptionKey
-            keys["PDS_BACKUP_ENCRYPTION_KEY_FILE"] = config.backupEncryptionKeyFile
-            let cipher = try BackupCipher.from(environment: keys)
-            if cipher == nil { logger.warning("backups are not encrypted: set PDS_BACKUP_ENCRYPTION_KEY (see docs/operations.md)") }
+            let cipher = try BackupEncryptionKey.resolve(key: config.backupEncryptionKey, file: config.backupEncryptionKeyFile)
+                .map { bytes throws(BackupError) in try BackupCipher(key: bytes) }
+            if let cipher {
+                logger.info("backups are encrypted with key id \(cipher.keyID)")
+            } else {
+                logger.warning("backups are not encrypted: set PDS_BACKUP_ENCRYPTION_KEY (see docs/operations.md)")
+            }
             // With S3, PDS_BACKUP_DIR only stages; its own folder keeps it apart from a local target's pool.
             let target: any BackupTarget = try config.backupS3.map {
                 try S3BackupTarget(config: $0, staging: root.appendingPathComponent("s3-staging"), cipher: cipher)

@@ -5,7 +5,8 @@ import Storage
 
 /// Backups in an S3-compatible bucket (`PDS_BACKUP_S3_*`), through the blob store's client:
 /// `<prefix>/backups/<id>/manifest.json`, `<prefix>/backups/<id>/files/<path>` and a shared
-/// content-addressed `<prefix>/blobs/<sha256>` pool, as in a local target.
+/// content-addressed pool, as in a local target: `<prefix>/blobs/<sha256>` with no key,
+/// `<prefix>/blobs/<key id>/<sha256>` with one (a pool per key, see `LocalBackupTarget`).
 ///
 /// Services snapshot into a local staging directory (under `PDS_BACKUP_DIR`); `finish`
 /// uploads what is staged, checks every object of the manifest is in the bucket with its size
@@ -16,7 +17,7 @@ public struct S3BackupTarget: BackupTarget {
     /// Key prefix, empty or ending in `/`.
     public let prefix: String
     public let staging: URL
-    /// Encrypts every object `finish` uploads, when set.
+    /// Encrypts every object `finish` uploads, when set: only ciphertext leaves the host.
     public let cipher: BackupCipher?
 
     public init(client: S3Client, prefix: String, staging: URL, cipher: BackupCipher? = nil) {
@@ -48,8 +49,10 @@ public struct S3BackupTarget: BackupTarget {
     public var stagingPool: URL { staging.appendingPathComponent("blobs") }
     public var scratchDirectory: URL { staging }
 
+    /// The names in the pool of this target's key (or the unencrypted pool).
     public func knownBlobs() async throws -> [String]? {
-        try await client.listObjects(prefix: "\(prefix)blobs/").map { String($0.key.dropFirst(prefix.count + 6)) }
+        let pool = "\(prefix)blobs/" + (cipher.map { $0.keyID + "/" } ?? "")
+        return try await client.listObjects(prefix: pool).map { String($0.key.dropFirst(pool.count)) }.filter { !$0.contains("/") }
     }
 
     public func exists(_ id: String) async throws -> Bool {
@@ -58,9 +61,13 @@ public struct S3BackupTarget: BackupTarget {
 
     public func finish(_ manifest: BackupManifest) async throws -> BackupManifest {
         var m = manifest
-        if let cipher { m.encryption = try cipher.manifestEntry() }
-        for entry in m.files {
-            let local = entry.pooled.map { stagingPool.appendingPathComponent($0) } ?? stagingFiles(m.id).appendingPathComponent(entry.path)
+        if let cipher {
+            // Pooled blobs go to this key's pool.
+            for i in m.files.indices { if let sha = m.files[i].pooled, !sha.contains("/") { m.files[i].pooled = "\(cipher.keyID)/\(sha)" } }
+            m.encryption = cipher.encryption(for: m)
+        }
+        for (staged, entry) in zip(manifest.files, m.files) {
+            let local = staged.pooled.map { stagingPool.appendingPathComponent($0) } ?? stagingFiles(m.id).appendingPathComponent(entry.path)
             // A pooled blob not staged is already in the bucket (BlobService skipped it as known).
             guard FileManager.default.fileExists(atPath: local.path) else { continue }
             if let cipher {
@@ -101,9 +108,8 @@ public struct S3BackupTarget: BackupTarget {
         return result
     }
 
-    /// Every file of the manifest is in the bucket with its recorded size (its encrypted
-    /// size in an encrypted backup; a pooled blob stored before encryption was turned on
-    /// keeps its plain size).
+    /// Every file of the manifest is in the bucket with its recorded size (the size its
+    /// encryption has, in an encrypted backup).
     public func verify(_ manifest: BackupManifest) async throws -> [String] {
         var sizes = [String: Int64]()
         for object in try await client.listObjects(prefix: backupKey(manifest.id) + "files/") { sizes[object.key] = object.size }
@@ -112,7 +118,7 @@ public struct S3BackupTarget: BackupTarget {
         for entry in manifest.files {
             switch sizes[key(of: entry, backup: manifest.id)] {
             case nil: problems.append("\(entry.path) is missing")
-            case let size? where size != entry.size && (manifest.encryption == nil || size != BackupCipher.storedSize(plain: entry.size)):
+            case let size? where size != (manifest.encryption == nil ? entry.size : BackupCipher.storedSize(plain: entry.size)):
                 problems.append("\(entry.path) does not match its recorded size")
             default: break
             }

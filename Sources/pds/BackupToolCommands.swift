@@ -69,7 +69,8 @@ struct RestoreCommand: AsyncParsableCommand {
         let manifest: BackupManifest
         do {
             let cipher = try BackupCipher.from(environment: environment, keyFile: keyFile)
-            manifest = try await BackupRestore.restore(id, from: source, to: destination, cipher: cipher)
+            // With a key at hand, an unencrypted backup is refused too (its encryption may have been stripped).
+            manifest = try await BackupRestore.restore(id, from: source, to: destination, cipher: cipher, requireEncryption: cipher != nil)
         } catch let e as BackupError {
             print("restore failed: \(e.message)")
             throw ExitCode.failure

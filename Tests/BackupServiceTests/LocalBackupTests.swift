@@ -67,14 +67,83 @@ import Testing
         }
         try FileManager.default.removeItem(at: d.restored)
         let keyFile = target.filesDirectory(manifest.id).appendingPathComponent("key")
-        var damaged = try Data(contentsOf: keyFile)
+        let sealedKey = try Data(contentsOf: keyFile)
+        var damaged = sealedKey
         damaged[damaged.count - 3] ^= 0x08
         try damaged.write(to: keyFile)
         #expect(try target.verify(manifest).contains { $0.contains("key") })
         await #expect { try await BackupRestore.restore(manifest.id, from: target, to: d.restored, cipher: cipher) } throws: {
-            "\($0)".contains("key")
+            "\($0)".hasPrefix("key cannot be restored") && "\($0)".contains("does not decrypt")
         }
         #expect(!FileManager.default.fileExists(atPath: d.restored.path), "a failed restore left files behind")
+        // Cut short: refused likewise, naming the file.
+        try sealedKey.write(to: keyFile)
+        let blobURL = target.location(of: blob, backup: manifest.id)
+        try Data(contentsOf: blobURL).prefix(100).write(to: blobURL)
+        await #expect { try await BackupRestore.restore(manifest.id, from: target, to: d.restored, cipher: cipher) } throws: {
+            "\($0)".hasPrefix("\(blob.path) cannot be restored")
+        }
+        #expect(!FileManager.default.fileExists(atPath: d.restored.path), "a failed restore left files behind")
+    }
+
+    /// No key, another key, an altered manifest, a stripped encryption record: each refused
+    /// before anything is written; an existing empty directory stays empty.
+    @Test func encryptedRestoreNeedsItsKeyAndAnUnalteredManifest() async throws {
+        let d = try Dirs()
+        let pool = try makeData(d)
+        let cipher = try BackupCipher(text: String(repeating: "9e", count: 32))
+        let (manifest, _) = try backup(d, pool, at: Date(timeIntervalSince1970: 1_700_000_000), cipher: cipher)
+        let keyless = LocalBackupTarget(root: d.backups)
+        #expect(try keyless.verify(manifest).contains { $0.contains("is encrypted") })
+        try FileManager.default.createDirectory(at: d.restored, withIntermediateDirectories: true)
+        func refused(_ needle: String, cipher: BackupCipher?, requireEncryption: Bool = false) async {
+            await #expect {
+                try await BackupRestore.restore(manifest.id, from: keyless, to: d.restored, cipher: cipher, requireEncryption: requireEncryption)
+            } throws: { "\($0)".contains(needle) && "\($0)".contains("nothing was restored") }
+            #expect((try? FileManager.default.contentsOfDirectory(atPath: d.restored.path)) == [], "a refused restore wrote into the directory")
+        }
+        await refused("is encrypted: set PDS_BACKUP_ENCRYPTION_KEY", cipher: nil)
+        await refused("is not the key of backup", cipher: try BackupCipher(text: String(repeating: "e9", count: 32)))
+        // The manifest is plaintext JSON: an edit of it is found by its MAC.
+        let manifestURL = d.backups.appendingPathComponent("backups/\(manifest.id)/manifest.json")
+        let original = try Data(contentsOf: manifestURL)
+        var edited = manifest
+        edited.files[0].sha256 = String(repeating: "0", count: 64)
+        try BackupManifest.encode(edited).write(to: manifestURL)
+        await refused("was altered", cipher: cipher)
+        // With its encryption record removed, a restore given a key refuses it as unencrypted.
+        edited = manifest
+        edited.encryption = nil
+        try BackupManifest.encode(edited).write(to: manifestURL)
+        await refused("is not encrypted, but a key was given", cipher: cipher, requireEncryption: true)
+        try original.write(to: manifestURL)
+        _ = try await BackupRestore.restore(manifest.id, from: keyless, to: d.restored, cipher: cipher, requireEncryption: true)
+        #expect(try Data(contentsOf: d.restored.appendingPathComponent("blobs/b")) == Data(repeating: 9, count: 3000))
+    }
+
+    /// A new key starts a pool of its own: its first backup copies every blob again, sealed
+    /// with it; both backups restore with their own keys; retention empties the old pool.
+    @Test func keyChangeStartsANewPool() async throws {
+        let d = try Dirs()
+        let pool = try makeData(d)
+        let first = try BackupCipher(text: String(repeating: "11", count: 32)), second = try BackupCipher(text: String(repeating: "22", count: 32))
+        let (one, copied1) = try backup(d, pool, at: Date(timeIntervalSince1970: 1_700_000_000), cipher: first)
+        let (again, copiedAgain) = try backup(d, pool, at: Date(timeIntervalSince1970: 1_700_000_100), cipher: first)
+        let (two, copied2) = try backup(d, pool, at: Date(timeIntervalSince1970: 1_700_086_400), cipher: second)
+        #expect(copied1 == 2 && copiedAgain == 0 && copied2 == 2)
+        #expect(two.files.compactMap(\.pooled).allSatisfy { $0.hasPrefix(second.keyID + "/") })
+        _ = try await BackupRestore.restore(one.id, from: LocalBackupTarget(root: d.backups, cipher: first), to: d.restored, cipher: first)
+        let restored2 = d.root.appendingPathComponent("restored2")
+        _ = try await BackupRestore.restore(two.id, from: LocalBackupTarget(root: d.backups, cipher: second), to: restored2, cipher: second)
+        #expect(try Data(contentsOf: restored2.appendingPathComponent("blobs/a")) == Data(repeating: 7, count: 5000))
+        let target = LocalBackupTarget(root: d.backups, cipher: second)
+        try target.delete(one.id)
+        #expect(try target.verify(again).contains { $0.contains("is not the key") })
+        try target.delete(again.id)
+        let pools = d.backups.appendingPathComponent("blobs")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pools.appendingPathComponent(first.keyID).path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pools.appendingPathComponent(second.keyID).path).count == 2)
+        #expect(try target.verify(two).isEmpty)
     }
 
     @Test func backupRestoreAndIncrementalBlobs() async throws {

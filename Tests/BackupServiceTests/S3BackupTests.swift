@@ -50,10 +50,14 @@ struct S3BackupTests {
             let keys = Set(try await client.listObjects(prefix: "pds/one/").map(\.key))
             #expect(keys.contains("pds/one/backups/\(first.id)/manifest.json"))
             #expect(keys.contains("pds/one/backups/\(first.id)/files/blobs.sqlite"))
-            #expect(keys.filter { $0.hasPrefix("pds/one/blobs/") }.count == 3)
+            #expect(keys.filter { $0.hasPrefix("pds/one/blobs/" + (cipher.map { $0.keyID + "/" } ?? "")) }.count == 3)
             let storedDB = try #require(try await client.getBytes("pds/one/backups/\(first.id)/files/blobs.sqlite"))
             #expect(Data(storedDB).starts(with: Data("SQLite format 3".utf8)) == !encrypted)
             #expect((first.encryption != nil) == encrypted)
+            let bigBlob = try #require(first.files.first { $0.kind == .blob && $0.size > 5_000_000 }?.pooled)
+            let storedBlob = try #require(try await client.getBytes("pds/one/blobs/\(bigBlob)"))
+            let blobFile = data.appendingPathComponent("blocks/blocks/\(cids[2].string.suffix(2))/\(cids[2].string)")
+            #expect((Data(storedBlob).range(of: try Data(contentsOf: blobFile).prefix(256)) == nil) == encrypted)
             // Staged files are gone once uploaded.
             #expect((try? FileManager.default.contentsOfDirectory(atPath: target.stagingPool.path))?.isEmpty ?? true)
 
@@ -93,10 +97,33 @@ struct S3BackupTests {
             // A missing object makes the restore fail naming the file.
             let (third, _) = try await backup(s, target, at: t0 + 2 * day)
             let blob = try #require(third.files.first { $0.kind == .blob })
-            try await client.deleteObject("pds/one/blobs/\(blob.sha256)")
+            try await client.deleteObject("pds/one/blobs/\(try #require(blob.pooled))")
             #expect(try await target.verify(third).contains { $0.contains(blob.path) && $0.contains("missing") })
             await #expect { try await BackupRestore.restore(third.id, from: target, to: root.appendingPathComponent("r2"), cipher: cipher) } throws: { error in
                 "\(error)".contains(blob.path)
+            }
+
+            if let cipher {
+                // Another key has a pool of its own: every blob is uploaded again, sealed with it.
+                let other = try BackupCipher(text: String(repeating: "c3", count: 32))
+                let rekeyed = S3BackupTarget(client: client, prefix: "pds/one", staging: root.appendingPathComponent("staging2"), cipher: other)
+                let (fourth, copied4) = try await backup(s, rekeyed, at: t0 + 3 * day)
+                #expect(copied4 == cids.count && fourth.files.compactMap(\.pooled).allSatisfy { $0.hasPrefix(other.keyID + "/") })
+                #expect(try await rekeyed.verify(fourth).isEmpty)
+                await #expect { try await BackupRestore.restore(fourth.id, from: rekeyed, to: root.appendingPathComponent("r3"), cipher: cipher) } throws: {
+                    "\($0)".contains("is not the key")
+                }
+                // A flipped byte in one object: the restore fails naming the file, and leaves nothing.
+                let victim = try #require(fourth.files.first { $0.kind == .blob })
+                let victimKey = "pds/one/blobs/\(try #require(victim.pooled))"
+                var bytes = try #require(try await client.getBytes(victimKey))
+                bytes[bytes.count / 2] ^= 1
+                try await client.putObject(victimKey, bytes: bytes)
+                let r4 = root.appendingPathComponent("r4")
+                await #expect { try await BackupRestore.restore(fourth.id, from: rekeyed, to: r4, cipher: other) } throws: {
+                    "\($0)".contains(victim.path) && "\($0)".contains("does not decrypt")
+                }
+                #expect(!FileManager.default.fileExists(atPath: r4.path))
             }
         }
     }

@@ -45,6 +45,8 @@ import Testing
 
     /// Backups here are encrypted: the key the BackupService and `pds restore` are given.
     static let encryptionKey = String(repeating: "5a", count: 32)
+    /// The key's own blob pool: `PDS_BACKUP_DIR/blobs/<key id>/`.
+    static let keyID = try! BackupCipher(text: encryptionKey).keyID
 
     @Test func backupRestoreAndDrill() async throws {
         let pds = try PDSUp(environment: ["PDS_BACKUP_ENCRYPTION_KEY": Self.encryptionKey])
@@ -100,7 +102,7 @@ import Testing
         let storedAuth = try Data(contentsOf: backupRoot.appendingPathComponent("\(id)/files/auth.sqlite"))
         #expect(!storedAuth.starts(with: Data("SQLite format 3".utf8)))
         let (_, aBlob) = try #require(blobs.first)
-        let storedBlob = try Data(contentsOf: pds.dataDirectory.appendingPathComponent("backups/blobs/\(Self.sha256Hex(aBlob))"))
+        let storedBlob = try Data(contentsOf: pds.dataDirectory.appendingPathComponent("backups/blobs/\(Self.keyID)/\(Self.sha256Hex(aBlob))"))
         #expect(storedBlob.range(of: aBlob.prefix(64)) == nil)
         // Without the key, or with another, nothing is written.
         let folder = backupRoot.appendingPathComponent(id).path
@@ -126,7 +128,8 @@ import Testing
         #expect(mode & 0o077 == 0, "secrets.env is readable by others after a restore")
         try? FileManager.default.copyItem(at: pds.dataDirectory.appendingPathComponent("plc.sqlite"), to: restoredDir.appendingPathComponent("plc.sqlite"))
         let lastSeq = await Self.lastSeq(port: pds.port)
-        let restored = try PDSUp(dataDirectory: restoredDir)
+        // The new host has the key too (a file of its own, not from the backup), so its backups are encrypted.
+        let restored = try PDSUp(environment: ["PDS_BACKUP_ENCRYPTION_KEY_FILE": keyFile.path], dataDirectory: restoredDir)
         defer { restored.stop() }
         let up = await HTTP.eventually(within: .seconds(30)) { await HTTP.get(restored.baseURL + "/xrpc/_health")?.status == 200 }
         try #require(up, "restored PDS never healthy:\n\(restored.log())")
@@ -152,6 +155,8 @@ import Testing
         let seqs = await Self.seqs(port: restored.port)
         #expect(!seqs.isEmpty && seqs == seqs.sorted() && Set(seqs).count == seqs.count, "restored firehose: \(seqs.suffix(5))")
         #expect((seqs.last ?? 0) > 20 && (lastSeq ?? 0) >= (seqs.dropLast().last ?? 0), "last seq before \(lastSeq ?? -1), after \(seqs.suffix(3))")
+        let restoredStatus = try PDSUp.runCommand(["backup", "status", "--data", restoredDir.path])
+        #expect(restoredStatus.status == 0 && !restoredStatus.output.contains("not encrypted"), "\(restoredStatus.output)")
         // Every blob uploaded before the backup is served identically.
         for (cid, bytes) in blobs {
             let got = await HTTP.get(restored.baseURL + "/xrpc/com.atproto.sync.getBlob?did=\(did)&cid=\(cid)")
@@ -165,7 +170,7 @@ import Testing
         let newest = try #require(try FileManager.default.contentsOfDirectory(atPath: backupRoot.path).sorted().last)
 
         // A missing blob in the pool makes the drill fail naming the blob's file.
-        let pool = pds.dataDirectory.appendingPathComponent("backups/blobs")
+        let pool = pds.dataDirectory.appendingPathComponent("backups/blobs/\(Self.keyID)")
         let (someCID, someBytes) = try #require(blobs.first)
         let pooled = pool.appendingPathComponent(Self.sha256Hex(someBytes))
         let saved = try Data(contentsOf: pooled)
