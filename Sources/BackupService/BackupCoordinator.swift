@@ -90,6 +90,16 @@ actor BackupCoordinator {
         }
     }
 
+    /// Removes what runs cut short left behind: staged files and drill scratch directories
+    /// (both plaintext). Called at start, before any run.
+    func removeLeftovers() async {
+        await target.removeLeftovers()
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: target.scratchDirectory.path)) ?? [] where name.hasPrefix("drill-") {
+            try? fm.removeItem(at: target.scratchDirectory.appendingPathComponent(name))
+        }
+    }
+
     /// Restores the newest complete backup into a scratch directory and checks it.
     func drill() async throws -> BackupTypes.DrillResult {
         let started = ContinuousClock.now

@@ -59,6 +59,7 @@ public enum BackupServiceProcess {
         } catch {
             throw IPCError.remote(name: "InternalServerError", message: "BackupService cannot start: \(error)")
         }
+        await coordinator.removeLeftovers()
         schedule(config.backupSchedule, logger: logger, "backup") { _ = try await coordinator.backup() }
         schedule(config.backupDrillSchedule, logger: logger, "restore drill") {
             let result = try await coordinator.drill()

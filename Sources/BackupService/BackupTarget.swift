@@ -32,4 +32,7 @@ public protocol BackupTarget: BackupSource {
     func delete(_ id: String) async throws
     /// Removes what a failed run staged locally.
     func discardStaging(_ id: String) async
+    /// Removes, at start, whatever runs cut short (a crash, a kill) left staged: staged files
+    /// are plaintext, and none should outlive its run.
+    func removeLeftovers() async
 }

@@ -35,6 +35,17 @@ public struct LocalBackupTarget: BackupTarget {
         if cipher != nil { try? FileManager.default.removeItem(at: stagingPool) }
     }
 
+    /// What runs cut short (a crash, a kill) left, removed at start: backup folders with no
+    /// manifest (snapshots staged in plaintext) and staged blobs.
+    public func removeLeftovers() {
+        let fm = FileManager.default
+        for id in (try? fm.contentsOfDirectory(atPath: backupsDirectory.path)) ?? []
+        where !fm.fileExists(atPath: folder(id).appendingPathComponent("manifest.json").path) {
+            try? fm.removeItem(at: folder(id))
+        }
+        try? fm.removeItem(at: root.appendingPathComponent("blob-staging"))
+    }
+
     public func fetch(_ entry: BackupManifest.Entry, backup id: String, to destination: URL) throws {
         try FileManager.default.copyItem(at: location(of: entry, backup: id), to: destination)
     }

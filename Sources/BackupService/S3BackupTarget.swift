@@ -155,6 +155,13 @@ public struct S3BackupTarget: BackupTarget {
         try? FileManager.default.removeItem(at: stagingPool)
     }
 
+    /// What runs cut short left staged (in plaintext, with no key), removed at start: nothing
+    /// staged outlives its run.
+    public func removeLeftovers() async {
+        try? FileManager.default.removeItem(at: staging.appendingPathComponent("backups"))
+        try? FileManager.default.removeItem(at: stagingPool)
+    }
+
     static func bytes(hex: String) -> [UInt8] {
         var out = [UInt8]()
         var i = hex.startIndex

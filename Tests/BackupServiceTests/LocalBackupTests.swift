@@ -146,6 +146,25 @@ import Testing
         #expect(try target.verify(two).isEmpty)
     }
 
+    /// What a run cut short left in plaintext (a backup folder with no manifest, staged
+    /// blobs) is removed at start; finished backups are not touched.
+    @Test func leftoversOfInterruptedRunsAreRemoved() throws {
+        let d = try Dirs()
+        let pool = try makeData(d)
+        let cipher = try BackupCipher(text: String(repeating: "9e", count: 32))
+        let target = LocalBackupTarget(root: d.backups, cipher: cipher)
+        let (done, _) = try backup(d, pool, at: Date(timeIntervalSince1970: 1_700_000_000), cipher: cipher)
+        _ = try SQLiteSnapshot.write(pool, to: target.filesDirectory("20991231-000000").appendingPathComponent("auth.sqlite"))
+        _ = try target.addBlob(d.data.appendingPathComponent("blobs/a"), as: "x")
+        try Data(repeating: 5, count: 10).write(to: d.data.appendingPathComponent("blobs/c"))
+        _ = try target.addBlob(d.data.appendingPathComponent("blobs/c"), as: "blobs/c")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target.stagingPool.path).count == 1, "a pooled blob was staged again")
+        target.removeLeftovers()
+        #expect(!FileManager.default.fileExists(atPath: target.folder("20991231-000000").path))
+        #expect(!FileManager.default.fileExists(atPath: target.stagingPool.path))
+        #expect(try target.list().map(\.id) == [done.id] && target.verify(done).isEmpty)
+    }
+
     @Test func backupRestoreAndIncrementalBlobs() async throws {
         let d = try Dirs()
         let pool = try makeData(d)
