@@ -47,6 +47,10 @@ import Testing
         // Dates as ISO 8601, like every other time in XRPC.
         let at = try #require(status.json?["lastCompleteAt"] as? String)
         #expect(ISO8601DateFormatter().date(from: at) != nil, "\(at)")
+        // No PDS_BACKUP_ENCRYPTION_KEY here: the status says so, and `pds backup status` warns.
+        #expect(status.json?["encrypted"] as? Bool == false)
+        let cli = try PDSUp.runCommand(["backup", "status", "--data", pds.dataDirectory.path])
+        #expect(cli.status == 0 && cli.output.contains("warning: backups are not encrypted: set PDS_BACKUP_ENCRYPTION_KEY"), "\(cli.output)")
 
         let after = String(decoding: try #require(await HTTP.get(pds.baseURL + "/metrics")).body, as: UTF8.self)
         #expect(after.contains("pds_backup_complete_count 1"), "\(after)")
