@@ -113,6 +113,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            // OAuth client metadata documents are fetched with a hard size limit and no redirects.
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], path: "Sources/AuthService"),
         .target(name: "BackupService", dependencies: ["Storage", "IPC", "IPLD", "Repo", "ATCrypto", "Config", "S3",
                                                       .product(name: "Crypto", package: "swift-crypto"),

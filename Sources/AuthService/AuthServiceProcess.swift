@@ -19,12 +19,15 @@ public struct AuthServiceImplementation: AuthServiceAPI {
     /// Accounts arriving with their DID, and the PLC operations of migrations.
     let migration: AccountMigration
     let plcOperations: PLCOperations
+    /// The OAuth authorization server (nil only in tests that build the service by hand).
+    let oauth: AuthorizationFlow?
 
     var store: AuthStore { sessions.store }
 
     init(sessions: Sessions, creation: AccountCreation, lifecycle: AccountLifecycle, emails: EmailFlows, plc: PLCClient,
-         migration: AccountMigration, plcOperations: PLCOperations,
+         migration: AccountMigration, plcOperations: PLCOperations, oauth: AuthorizationFlow? = nil,
          resolver: HandleResolver = HandleResolver(allowPrivateAddresses: false)) {
+        self.oauth = oauth
         self.resolver = resolver
         self.migration = migration
         self.plcOperations = plcOperations
@@ -80,6 +83,10 @@ public struct AuthServiceImplementation: AuthServiceAPI {
 
     public func verifyAccess(_ request: AuthTypes.TokenRequest) async throws(IPCError) -> AuthTypes.Credentials {
         try await serve {
+            if OAuthAccessTokens.isOAuthToken(request.token) {
+                // RFC 9449 §7.2: a DPoP-bound token is refused when presented as a bearer token.
+                throw AuthError("InvalidToken", "OAuth tokens are DPoP-bound: use the DPoP authorization scheme", status: 401)
+            }
             let claims = try await sessions.verifyAccess(request.token)
             guard let account = try await store.account(identifier: claims.did), account.status != .deleted else {
                 throw AuthError.invalidToken
@@ -195,8 +202,14 @@ public enum AuthServiceProcess {
                                              serviceDID: config.serviceDID, inviteRequired: config.inviteRequired)
             let plcOperations = PLCOperations(store: store, emails: emails, lifecycle: lifecycle, plc: plc, documents: documents, repo: repo,
                                               rotationKey: rotationKey, pdsEndpoint: config.publicURL.absoluteString)
+            let issuer = config.publicURL.absoluteString.hasSuffix("/") ? String(config.publicURL.absoluteString.dropLast()) : config.publicURL.absoluteString
+            let authorizationServer = AuthorizationServer(issuer: issuer, serviceDID: config.serviceDID, store: store,
+                                                          secret: config.secrets.jwtSecret,
+                                                          fetcher: ClientMetadataFetcher(allowPrivateAddresses: config.devMode))
+            let oauth = AuthorizationFlow(server: authorizationServer, secret: config.secrets.jwtSecret)
             implementation = AuthServiceImplementation(sessions: sessions, creation: creation, lifecycle: lifecycle, emails: emails, plc: plc,
-                                                       migration: migration, plcOperations: plcOperations, resolver: handleResolver)
+                                                       migration: migration, plcOperations: plcOperations, oauth: oauth,
+                                                       resolver: handleResolver)
         } catch let e as IPCError {
             throw e
         } catch {

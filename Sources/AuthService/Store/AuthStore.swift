@@ -39,7 +39,7 @@ public final class AuthStore: Sendable {
     /// Removes an account that could not be completed (its other steps failed).
     public func removeAccount(did: String) async throws {
         try await pool.write { db in
-            for table in ["app_password", "refresh_token", "email_token"] {
+            for table in ["app_password", "refresh_token", "email_token", "oauth_session", "oauth_authorized_client", "oauth_device_account"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE did = ?", arguments: [did])
             }
             try db.execute(sql: "DELETE FROM invite_code_use WHERE usedBy = ?", arguments: [did])
@@ -63,6 +63,8 @@ public final class AuthStore: Sendable {
             try db.execute(sql: "UPDATE account SET status = ?, deactivatedAt = ? WHERE did = ?",
                            arguments: [status.rawValue, status == .active ? nil : AuthStore.now(), did])
             guard db.changesCount == 1 else { throw AuthError.accountNotFound }
+            // Deactivation and takedown end every OAuth grant (as the reference does).
+            if status != .active { try AuthStore.endOAuthSessions(did: did, db: db) }
         }
     }
 
@@ -71,6 +73,7 @@ public final class AuthStore: Sendable {
         try await pool.write { db in
             try db.execute(sql: "UPDATE account SET passwordScrypt = ? WHERE did = ?", arguments: [passwordScrypt, did])
             try db.execute(sql: "DELETE FROM refresh_token WHERE did = ?", arguments: [did])
+            try AuthStore.endOAuthSessions(did: did, db: db)
         }
     }
 

@@ -35,6 +35,32 @@ enum AuthStoreSchema {
                     handle TEXT PRIMARY KEY, did TEXT, signingKey TEXT, step TEXT NOT NULL, startedAt TEXT NOT NULL);
                 """)
         }
+        m.registerMigration("v3-oauth") { db in
+            // OAuth: authorization requests (PAR, then sign-in, then a code), sessions with their
+            // current refresh token (only digests of secrets are stored), refresh tokens already
+            // used (a reuse revokes the session), browsers (devices) and the accounts signed in on
+            // them, and the clients each account has approved with the scope approved.
+            try db.execute(sql: """
+                CREATE TABLE oauth_request (
+                    id TEXT PRIMARY KEY, clientId TEXT NOT NULL, clientAuth TEXT NOT NULL, parameters TEXT NOT NULL,
+                    dpopJkt TEXT NOT NULL, deviceId TEXT, did TEXT, codeDigest TEXT UNIQUE, codeExpiresAt REAL,
+                    expiresAt REAL NOT NULL, sessionId TEXT);
+                CREATE TABLE oauth_session (
+                    id TEXT PRIMARY KEY, did TEXT NOT NULL, clientId TEXT NOT NULL, clientAuth TEXT NOT NULL,
+                    scope TEXT NOT NULL, dpopJkt TEXT NOT NULL, refreshDigest TEXT NOT NULL UNIQUE,
+                    createdAt REAL NOT NULL, lastUsedAt REAL NOT NULL, expiresAt REAL NOT NULL);
+                CREATE INDEX oauth_session_did ON oauth_session (did);
+                CREATE TABLE oauth_used_refresh (digest TEXT PRIMARY KEY, sessionId TEXT NOT NULL, expiresAt REAL NOT NULL);
+                CREATE TABLE oauth_device (
+                    id TEXT PRIMARY KEY, secretDigest TEXT NOT NULL, userAgent TEXT, createdAt REAL NOT NULL, lastSeenAt REAL NOT NULL);
+                CREATE TABLE oauth_device_account (
+                    deviceId TEXT NOT NULL, did TEXT NOT NULL, authenticatedAt REAL NOT NULL, remember INTEGER NOT NULL,
+                    PRIMARY KEY (deviceId, did));
+                CREATE TABLE oauth_authorized_client (
+                    did TEXT NOT NULL, clientId TEXT NOT NULL, scope TEXT NOT NULL, updatedAt REAL NOT NULL,
+                    PRIMARY KEY (did, clientId));
+                """)
+        }
         return m
     }
 }

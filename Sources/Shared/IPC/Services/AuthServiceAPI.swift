@@ -22,6 +22,15 @@ public protocol AuthServiceAPI: ServiceAPI {
     func listAccounts(_ request: AuthAdminTypes.ListAccountsRequest) async throws(IPCError) -> AuthAdminTypes.AccountList
     func adminDeleteAccount(_ request: AuthTypes.DIDRequest) async throws(IPCError) -> Empty
     func adminSetPassword(_ request: AuthAdminTypes.SetPasswordRequest) async throws(IPCError) -> Empty
+    /// OAuth: the `/oauth/par`, `/oauth/token` and `/oauth/revoke` endpoints.
+    func oauthEndpoint(_ request: OAuthTypes.EndpointRequest) async throws(IPCError) -> OAuthTypes.EndpointResponse
+    /// OAuth: a step of the sign-in and consent page.
+    func oauthAuthorize(_ request: OAuthTypes.AuthorizeRequest) async throws(IPCError) -> OAuthTypes.AuthorizeResponse
+    /// OAuth: checks a DPoP-bound access token and its proof (the jti cache lives here, so every
+    /// gateway sees the same one).
+    func verifyOAuthAccess(_ request: OAuthTypes.AccessRequest) async throws(IPCError) -> OAuthTypes.AccessResponse
+    /// OAuth: a user's sessions, for operators.
+    func oauthSessions(_ request: OAuthTypes.SessionsRequest) async throws(IPCError) -> OAuthTypes.SessionsResponse
 }
 
 /// The wire names and types of the AuthService's own methods.
@@ -45,6 +54,10 @@ public enum AuthMethods {
     public static let listAccounts = RPCMethod<AuthAdminTypes.ListAccountsRequest, AuthAdminTypes.AccountList>("listAccounts")
     public static let adminDeleteAccount = RPCMethod<AuthTypes.DIDRequest, Empty>("adminDeleteAccount")
     public static let adminSetPassword = RPCMethod<AuthAdminTypes.SetPasswordRequest, Empty>("adminSetPassword")
+    public static let oauthEndpoint = RPCMethod<OAuthTypes.EndpointRequest, OAuthTypes.EndpointResponse>("oauthEndpoint")
+    public static let oauthAuthorize = RPCMethod<OAuthTypes.AuthorizeRequest, OAuthTypes.AuthorizeResponse>("oauthAuthorize")
+    public static let verifyOAuthAccess = RPCMethod<OAuthTypes.AccessRequest, OAuthTypes.AccessResponse>("verifyOAuthAccess")
+    public static let oauthSessions = RPCMethod<OAuthTypes.SessionsRequest, OAuthTypes.SessionsResponse>("oauthSessions")
 }
 
 extension AuthServiceAPI {
@@ -71,6 +84,10 @@ extension AuthServiceAPI {
         h.register(AuthMethods.listAccounts) { r async throws(IPCError) in try await self.listAccounts(r) }
         h.register(AuthMethods.adminDeleteAccount) { r async throws(IPCError) in try await self.adminDeleteAccount(r) }
         h.register(AuthMethods.adminSetPassword) { r async throws(IPCError) in try await self.adminSetPassword(r) }
+        h.register(AuthMethods.oauthEndpoint) { r async throws(IPCError) in try await self.oauthEndpoint(r) }
+        h.register(AuthMethods.oauthAuthorize) { r async throws(IPCError) in try await self.oauthAuthorize(r) }
+        h.register(AuthMethods.verifyOAuthAccess) { r async throws(IPCError) in try await self.verifyOAuthAccess(r) }
+        h.register(AuthMethods.oauthSessions) { r async throws(IPCError) in try await self.oauthSessions(r) }
         return h
     }
 }
@@ -123,5 +140,18 @@ public struct AuthServiceClient: AuthServiceAPI {
     }
     public func adminSetPassword(_ r: AuthAdminTypes.SetPasswordRequest) async throws(IPCError) -> Empty {
         try await caller.call(AuthMethods.adminSetPassword, r, timeout: .seconds(15))
+    }
+    public func oauthEndpoint(_ r: OAuthTypes.EndpointRequest) async throws(IPCError) -> OAuthTypes.EndpointResponse {
+        // PAR may fetch the client's metadata document (a few seconds at most).
+        try await caller.call(AuthMethods.oauthEndpoint, r, timeout: .seconds(15))
+    }
+    public func oauthAuthorize(_ r: OAuthTypes.AuthorizeRequest) async throws(IPCError) -> OAuthTypes.AuthorizeResponse {
+        try await caller.call(AuthMethods.oauthAuthorize, r, timeout: .seconds(15))
+    }
+    public func verifyOAuthAccess(_ r: OAuthTypes.AccessRequest) async throws(IPCError) -> OAuthTypes.AccessResponse {
+        try await caller.call(AuthMethods.verifyOAuthAccess, r)
+    }
+    public func oauthSessions(_ r: OAuthTypes.SessionsRequest) async throws(IPCError) -> OAuthTypes.SessionsResponse {
+        try await caller.call(AuthMethods.oauthSessions, r)
     }
 }

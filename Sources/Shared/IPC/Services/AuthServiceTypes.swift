@@ -54,7 +54,13 @@ public enum AuthTypes {
         public var scope: String
         /// nil for an active account; otherwise `deactivated` or `takendown`.
         public var status: String?
-        public init(did: String, scope: String, status: String? = nil) { self.did = did; self.scope = scope; self.status = status }
+        /// OAuth tokens only: the granted scope string (`atproto transition:generic`, ...) and
+        /// the client. `scope` is then `com.atproto.oauth`.
+        public var oauthScope: String?
+        public var clientID: String?
+        public init(did: String, scope: String, status: String? = nil, oauthScope: String? = nil, clientID: String? = nil) {
+            self.did = did; self.scope = scope; self.status = status; self.oauthScope = oauthScope; self.clientID = clientID
+        }
     }
     /// The input of a set status call.
     public struct SetStatusRequest: Codable, Sendable {

@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import IPLD
+
+/// A public JSON Web Key of the one kind the atproto OAuth profile requires: EC P-256 (ES256).
+public struct JWK: Codable, Sendable, Equatable {
+    public var kty: String
+    public var crv: String?
+    public var x: String?
+    public var y: String?
+    public var kid: String?
+    public var alg: String?
+    public var use: String?
+    /// A private key's scalar: its presence makes a key unusable as a public one.
+    public var d: String?
+
+    /// The swift-crypto key, when this is a valid public P-256 key.
+    public func p256() throws(OAuthError) -> P256.Signing.PublicKey {
+        guard kty == "EC", crv == "P-256", d == nil, let x, let y,
+              let xb = Base64URL.decode(x), let yb = Base64URL.decode(y), xb.count == 32, yb.count == 32,
+              let key = try? P256.Signing.PublicKey(x963Representation: [0x04] + xb + yb) else {
+            throw OAuthError.invalidDPoPProof("the key must be a public EC P-256 JWK")
+        }
+        return key
+    }
+
+    /// The RFC 7638 thumbprint: base64url SHA-256 of the required members in lexical order.
+    public func thumbprint() -> String {
+        let canonical = "{\"crv\":\"\(crv ?? "")\",\"kty\":\"\(kty)\",\"x\":\"\(x ?? "")\",\"y\":\"\(y ?? "")\"}"
+        return Base64URL.encode(Array(SHA256.hash(data: Array(canonical.utf8))))
+    }
+}
+
+/// A compact JWS split into its parts, with the header and payload decoded as JSON objects.
+struct CompactJWS {
+    let header: [String: Any]
+    let payload: [String: Any]
+    let signingInput: [UInt8]
+    let signature: [UInt8]
+
+    init?(_ token: String) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, token.utf8.count < 16_384,
+              let h = Base64URL.decode(String(parts[0])), let p = Base64URL.decode(String(parts[1])),
+              let s = Base64URL.decode(String(parts[2])),
+              let header = (try? JSONSerialization.jsonObject(with: Data(h))) as? [String: Any],
+              let payload = (try? JSONSerialization.jsonObject(with: Data(p))) as? [String: Any] else { return nil }
+        self.header = header
+        self.payload = payload
+        signingInput = Array("\(parts[0]).\(parts[1])".utf8)
+        signature = s
+    }
+
+    /// The header's `jwk` member as a key.
+    var embeddedKey: JWK? {
+        guard let object = header["jwk"], JSONSerialization.isValidJSONObject(object),
+              let data = try? JSONSerialization.data(withJSONObject: object) else { return nil }
+        return try? JSONDecoder().decode(JWK.self, from: data)
+    }
+
+    /// Checks an ES256 signature (raw r‖s). Generic JOSE signers do not normalise to low-S, so
+    /// unlike atproto's own signatures both forms are accepted here.
+    func verifiesES256(with key: P256.Signing.PublicKey) -> Bool {
+        guard header["alg"] as? String == "ES256", signature.count == 64,
+              let sig = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+        return key.isValidSignature(sig, for: signingInput)
+    }
+
+    func string(_ name: String) -> String? { payload[name] as? String }
+    func number(_ name: String) -> Double? { (payload[name] as? NSNumber)?.doubleValue }
+}
+
+/// Random identifiers for requests, codes and tokens: 256 bits, hex.
+enum OAuthRandom {
+    static func token(_ prefix: String) -> String {
+        prefix + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+
+    /// A SHA-256 of a secret, so the database never holds a usable token.
+    static func digest(_ secret: String) -> String {
+        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

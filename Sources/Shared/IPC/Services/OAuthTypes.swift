@@ -1,0 +1,141 @@
+/// The IPC types of the OAuth authorization server that AuthService runs for the gateway's
+/// `/oauth/*` endpoints, sign-in pages and DPoP-bound XRPC calls.
+public enum OAuthTypes {
+    /// One call to `/oauth/par`, `/oauth/token` or `/oauth/revoke`, as the gateway received it.
+    public struct EndpointRequest: Codable, Sendable {
+        public enum Endpoint: String, Codable, Sendable { case par, token, revoke }
+        public var endpoint: Endpoint
+        /// The decoded `application/x-www-form-urlencoded` body.
+        public var form: [String: String]
+        /// The `DPoP` header, when sent.
+        public var dpop: String?
+        /// The endpoint's URL as the client addressed it (the proof's `htu`).
+        public var url: String
+        public init(endpoint: Endpoint, form: [String: String], dpop: String?, url: String) {
+            self.endpoint = endpoint; self.form = form; self.dpop = dpop; self.url = url
+        }
+    }
+
+    /// The whole HTTP answer of an endpoint call: AuthService decides status and body, so the
+    /// OAuth error shapes (`{"error", "error_description"}`) are made in one place.
+    public struct EndpointResponse: Codable, Sendable {
+        public var status: Int
+        public var json: String
+        /// The `DPoP-Nonce` to send back.
+        public var dpopNonce: String?
+        public init(status: Int, json: String, dpopNonce: String?) { self.status = status; self.json = json; self.dpopNonce = dpopNonce }
+    }
+
+    /// A DPoP-bound access token on an XRPC call.
+    public struct AccessRequest: Codable, Sendable {
+        public var token: String
+        public var proof: String?
+        public var method: String
+        /// The request's URL without query (the proof's `htu`); the gateway lists every form
+        /// the client may have used (public URL and Host header).
+        public var urls: [String]
+        public init(token: String, proof: String?, method: String, urls: [String]) {
+            self.token = token; self.proof = proof; self.method = method; self.urls = urls
+        }
+    }
+
+    /// Who the token speaks for, or the RFC 6750/9449 error to answer with.
+    public struct AccessResponse: Codable, Sendable {
+        public var credentials: AuthTypes.Credentials?
+        /// `invalid_token`, `invalid_dpop_proof` or `use_dpop_nonce`.
+        public var error: String?
+        public var errorDescription: String?
+        public var dpopNonce: String
+        public init(credentials: AuthTypes.Credentials?, error: String?, errorDescription: String?, dpopNonce: String) {
+            self.credentials = credentials; self.error = error; self.errorDescription = errorDescription; self.dpopNonce = dpopNonce
+        }
+    }
+
+    /// A step of the authorization page. The device is the browser (its cookie); every form
+    /// post carries the CSRF token the page was rendered with.
+    public struct AuthorizeRequest: Codable, Sendable {
+        public enum Step: String, Codable, Sendable { case view, signIn, consent }
+        public var step: Step
+        public var clientID: String
+        public var requestURI: String
+        /// The `pds-device` cookie's value, if the browser sent one.
+        public var device: String?
+        public var userAgent: String?
+        public var csrf: String?
+        public var identifier: String?
+        public var password: String?
+        public var remember: Bool?
+        /// Consent: true for "Allow", false for "Deny".
+        public var allow: Bool?
+        /// Which of the device's remembered accounts was chosen.
+        public var did: String?
+        public init(step: Step, clientID: String, requestURI: String, device: String?) {
+            self.step = step; self.clientID = clientID; self.requestURI = requestURI; self.device = device
+        }
+    }
+
+    /// What the page shows next.
+    public struct AuthorizeResponse: Codable, Sendable {
+        public enum Page: String, Codable, Sendable { case signIn, consent, redirect, error }
+        public var page: Page
+        /// The cookie value to set (a new or renewed device).
+        public var setDevice: String?
+        public var csrf: String?
+        public var client: ClientDisplay?
+        public var loginHint: String?
+        /// Sign-in: what went wrong with the last try.
+        public var message: String?
+        /// Consent: the account signing in.
+        public var account: AccountDisplay?
+        public var scopes: [String]?
+        /// Redirect: where the browser goes (redirect_uri with code, state and iss, or error).
+        public var redirect: String?
+        public init(page: Page) { self.page = page }
+    }
+
+    /// How the pages name a client, from its metadata.
+    public struct ClientDisplay: Codable, Sendable {
+        public var clientID: String
+        public var name: String?
+        public var uri: String?
+        public var logoURI: String?
+        public var policyURI: String?
+        public var tosURI: String?
+        public init(clientID: String) { self.clientID = clientID }
+    }
+
+    /// An account on the consent page.
+    public struct AccountDisplay: Codable, Sendable {
+        public var did: String
+        public var handle: String
+        public init(did: String, handle: String) { self.did = did; self.handle = handle }
+    }
+
+    /// Operator calls: list or revoke a user's OAuth sessions.
+    public struct SessionsRequest: Codable, Sendable {
+        public var did: String
+        /// Revoke this session (or every one with `*`) instead of listing.
+        public var revoke: String?
+        public init(did: String, revoke: String? = nil) { self.did = did; self.revoke = revoke }
+    }
+
+    /// One OAuth session as operators see it.
+    public struct SessionInfo: Codable, Sendable {
+        public var id: String
+        public var clientID: String
+        public var scope: String
+        public var createdAt: String
+        public var lastUsedAt: String
+        public var expiresAt: String
+        public init(id: String, clientID: String, scope: String, createdAt: String, lastUsedAt: String, expiresAt: String) {
+            self.id = id; self.clientID = clientID; self.scope = scope; self.createdAt = createdAt; self.lastUsedAt = lastUsedAt; self.expiresAt = expiresAt
+        }
+    }
+
+    /// The answer of a sessions call.
+    public struct SessionsResponse: Codable, Sendable {
+        public var sessions: [SessionInfo]
+        public var revoked: Int
+        public init(sessions: [SessionInfo], revoked: Int) { self.sessions = sessions; self.revoked = revoked }
+    }
+}
