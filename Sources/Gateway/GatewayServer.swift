@@ -20,7 +20,8 @@ public enum GatewayServer {
         try ServerAppPasswords.register(in: &routes, services: services, auth: auth)
         try RepoRecords.register(in: &routes, services: services, auth: auth)
         try RepoReads.register(in: &routes, services: services)
-        try ActorPreferences.register(in: &routes, services: services, auth: auth)
+        try ActorPreferences.register(in: &routes, services: services, auth: auth,
+                                      appViewAudience: config.appView.map { "\($0.did)#bsky_appview" } ?? "*")
         try AccountStatus.register(in: &routes, services: services, auth: auth)
         try ServerEmailFlows.register(in: &routes, services: services, auth: auth)
         try SyncRoutes.register(in: &routes, services: services)
@@ -31,12 +32,13 @@ public enum GatewayServer {
         try AdminRoutes.register(in: &routes, services: services, auth: auth)
         try AdminRepoRoutes.register(in: &routes, services: services, auth: auth)
         try AdminBackupRoutes.register(in: &routes, services: services, auth: auth)
+        try AdminOAuthRoutes.register(in: &routes, services: services, auth: auth)
         return routes
     }
 
     /// The gateway's check of credentials (one per gateway, so its short cache is shared).
     public static func authenticator(config: PDSConfig, services: ServiceConnections) -> Authenticator {
-        Authenticator(auth: services.auth, adminPassword: config.secrets.adminPassword)
+        Authenticator(auth: services.auth, adminPassword: config.secrets.adminPassword, publicOrigin: config.publicURL.absoluteString)
     }
 
     /// The complete router: logging and metrics outermost, then XRPC error shaping, CORS, the
@@ -70,6 +72,9 @@ public enum GatewayServer {
             metrics.setBackupStatus(try? await services.backup.caller.call(BackupMethods.status, Empty(), timeout: .milliseconds(500)))
         }
         WellKnown.register(on: router, config: config, services: services)
+        OAuthMetadata.register(on: router, config: config)
+        OAuthEndpoints.register(on: router, config: config, auth: services.auth)
+        AuthorizeRoutes.register(on: router, config: config, auth: services.auth)
         return router
     }
 

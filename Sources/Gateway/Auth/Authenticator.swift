@@ -2,19 +2,38 @@ import Foundation
 import HTTPTypes
 import IPC
 import Synchronization
+import Syntax
 
-/// Checks the credentials on a request by asking AuthService, remembering valid access
-/// tokens for a few seconds (the design allows a short cache) so a burst of calls costs one
-/// IPC round trip.
+/// The parts of a request authentication looks at: headers, and for DPoP the method and path
+/// the proof signs.
+public struct AuthenticatedRequest: Sendable {
+    public let headers: HTTPFields
+    public let method: String
+    public let path: String
+    /// The request's authority (HTTP/1.1 Host).
+    public let host: String?
+    public init(headers: HTTPFields, method: String, path: String, host: String?) {
+        self.headers = headers; self.method = method; self.path = path; self.host = host
+    }
+}
+
+/// Checks the credentials on a request by asking AuthService. Legacy bearer tokens are
+/// remembered for a few seconds (the design allows a short cache) so a burst of calls costs one
+/// IPC round trip; DPoP proofs are single-use, so every DPoP call is checked by AuthService,
+/// whose jti cache all gateways share.
 public final class Authenticator: Sendable {
     let auth: any AuthServiceAPI
     let adminPassword: String
+    /// The PDS's public origin (`https://pds.example.com`), one form of a proof's `htu`.
+    let publicOrigin: String
     private let cache = Mutex<[String: (credentials: AuthTypes.Credentials, until: ContinuousClock.Instant)]>([:])
     static let cacheLifetime: Duration = .seconds(5)
+    static let dpopHeader = HTTPField.Name("DPoP")!
 
-    public init(auth: any AuthServiceAPI, adminPassword: String) {
+    public init(auth: any AuthServiceAPI, adminPassword: String, publicOrigin: String = "") {
         self.auth = auth
         self.adminPassword = adminPassword
+        self.publicOrigin = publicOrigin.hasSuffix("/") ? String(publicOrigin.dropLast()) : publicOrigin
     }
 
     /// The bearer token of a request, or `AuthenticationRequired`.
@@ -25,9 +44,12 @@ public final class Authenticator: Sendable {
         return String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
     }
 
-    /// Who an access token speaks for.
-    public func account(_ headers: HTTPFields) async throws(XRPCError) -> AuthTypes.Credentials {
-        let token = try Self.bearer(headers)
+    /// Who the request's token speaks for: a legacy session (Bearer) or an OAuth grant (DPoP).
+    public func account(_ request: AuthenticatedRequest) async throws(XRPCError) -> AuthTypes.Credentials {
+        if let value = request.headers[.authorization], value.lowercased().hasPrefix("dpop ") {
+            return try await dpopAccount(token: String(value.dropFirst(5)).trimmingCharacters(in: .whitespaces), request)
+        }
+        let token = try Self.bearer(request.headers)
         let now = ContinuousClock.now
         if let hit = cache.withLock({ $0[token] }), hit.until > now { return hit.credentials }
         let credentials: AuthTypes.Credentials
@@ -39,6 +61,38 @@ public final class Authenticator: Sendable {
         return credentials
     }
 
+    public func account(_ request: XRPCRequest) async throws(XRPCError) -> AuthTypes.Credentials { try await account(request.authenticated) }
+
+    /// RFC 9449 §7: the token and a proof for this very request; failures answer 401 with
+    /// `WWW-Authenticate: DPoP error=...` and a fresh nonce.
+    func dpopAccount(token: String, _ request: AuthenticatedRequest) async throws(XRPCError) -> AuthTypes.Credentials {
+        var urls: [String] = []
+        if !publicOrigin.isEmpty { urls.append(publicOrigin + request.path) }
+        if let host = request.headers[HTTPField.Name("X-Forwarded-Host")!] ?? request.host {
+            urls += ["https://\(host)\(request.path)", "http://\(host)\(request.path)"]
+        }
+        let answer: OAuthTypes.AccessResponse
+        do {
+            answer = try await auth.verifyOAuthAccess(.init(token: token, proof: request.headers[Self.dpopHeader],
+                                                            method: request.method, urls: urls))
+        } catch { throw XRPCError(any: error) }
+        guard let credentials = answer.credentials else {
+            let error = answer.error ?? "invalid_token"
+            let description = (answer.errorDescription ?? "").replacingOccurrences(of: "\"", with: "'")
+            try Self.refuse(error, description, nonce: answer.dpopNonce)
+        }
+        return credentials
+    }
+
+    static func refuse(_ error: String, _ description: String, nonce: String) throws(XRPCError) -> Never {
+        let name = error == "use_dpop_nonce" ? "UseDpopNonce" : error == "invalid_dpop_proof" ? "InvalidDpopProof" : "InvalidToken"
+        throw XRPCError(.unauthorized, name, description.isEmpty ? error : description, headers: [
+            "WWW-Authenticate": "DPoP algs=\"ES256\", error=\"\(error)\", error_description=\"\(description)\"",
+            "DPoP-Nonce": nonce,
+            "Access-Control-Expose-Headers": "WWW-Authenticate, DPoP-Nonce",
+        ])
+    }
+
     /// Drops a cached token (after the account's status changed).
     public func forget(_ headers: HTTPFields) {
         guard let token = try? Self.bearer(headers) else { return }
@@ -46,8 +100,8 @@ public final class Authenticator: Sendable {
     }
 
     /// An active account's credentials: what writes require.
-    public func activeAccount(_ headers: HTTPFields) async throws(XRPCError) -> AuthTypes.Credentials {
-        let credentials = try await account(headers)
+    public func activeAccount(_ request: XRPCRequest) async throws(XRPCError) -> AuthTypes.Credentials {
+        let credentials = try await account(request)
         switch credentials.status {
         case nil: return credentials
         case "takendown": throw XRPCError(.badRequest, "RepoTakendown", "Repo has been taken down")
@@ -56,9 +110,19 @@ public final class Authenticator: Sendable {
     }
 
     /// An access token of the account itself (not an app password): for password, email and
-    /// account changes.
-    public func privilegedAccount(_ headers: HTTPFields) async throws(XRPCError) -> AuthTypes.Credentials {
-        let credentials = try await account(headers)
+    /// account changes. An OAuth token passes only when its scopes hold `oauth` (the granular
+    /// permission the reference asks for the same call); without one OAuth is refused.
+    public func privilegedAccount(_ request: XRPCRequest, oauth permission: Permission? = nil) async throws(XRPCError) -> AuthTypes.Credentials {
+        try await privilegedAccount(request.authenticated, nsid: request.nsid.string, oauth: permission)
+    }
+
+    public func privilegedAccount(_ request: AuthenticatedRequest, nsid: String, oauth permission: Permission? = nil) async throws(XRPCError) -> AuthTypes.Credentials {
+        let credentials = try await account(request)
+        if credentials.oauthScope != nil {
+            guard let permission else { throw XRPCError(.forbidden, "InsufficientScope", "OAuth tokens cannot call \(nsid)") }
+            try require(permission, of: credentials)
+            return credentials
+        }
         guard credentials.scope == "com.atproto.access" else {
             throw XRPCError(.badRequest, "InvalidToken", "Bad token scope")
         }
@@ -78,5 +142,14 @@ public final class Authenticator: Sendable {
         var diff = a.count ^ b.count
         for i in 0..<min(a.count, b.count) { diff |= Int(a[i] ^ b[i]) }
         guard diff == 0 else { throw XRPCError(.unauthorized, "AuthenticationRequired", "Invalid admin credentials") }
+    }
+}
+
+import Hummingbird
+
+extension AuthenticatedRequest {
+    /// A streaming route's request (blob uploads, repo imports, proxied calls).
+    public init(_ request: Request) {
+        self.init(headers: request.headers, method: request.method.rawValue, path: request.uri.path, host: request.head.authority)
     }
 }

@@ -39,6 +39,9 @@ struct XRPCErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if error.status == .methodNotAllowed { headers[.allow] = "GET, POST" }
+        for (name, value) in error.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 

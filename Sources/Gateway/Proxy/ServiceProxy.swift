@@ -76,9 +76,11 @@ public final class ServiceProxy: Sendable {
             throw XRPCError.invalidRequest("XRPC requests only supports GET and POST")
         }
         if ProxyRules.isProtected(nsid) { throw Self.badTokenMethod }
-        let who = try await auth.account(request.headers)
-        guard ProxyRules.allows(nsid, scope: who.scope) else { throw Self.badTokenMethod }
+        let who = try await auth.account(AuthenticatedRequest(request))
+        if who.oauthScope == nil { guard ProxyRules.allows(nsid, scope: who.scope) else { throw Self.badTokenMethod } }
         let target = try await targets.target(nsid: nsid, header: request.headers[Self.proxyHeader])
+        // An OAuth grant names the services and methods it may reach (`rpc:` scopes).
+        try auth.require(.rpc(lxm: nsid, aud: target.audience), of: who)
         do {
             let response = try await forward(request, nsid: nsid, did: who.did, target: target)
             metrics.record(target: target.label, status: Int(response.status.code))

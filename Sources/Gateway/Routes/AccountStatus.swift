@@ -9,14 +9,14 @@ enum AccountStatus {
     static func register(in routes: inout XRPCRoutes, services: ServiceConnections, auth: Authenticator) throws {
         let authService = services.auth
         routes.add(XRPCMethod(try NSID("com.atproto.server.deactivateAccount"), .procedure, input: .json(maxBytes: 10_000)) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req, oauth: .account("status", .manage))
             do { _ = try await authService.setAccountStatus(.init(did: who.did, status: "deactivated")) } catch { throw XRPCError(any: error) }
             auth.forget(req.headers)
             services.accountStatus.forget(who.did)
             return .empty
         })
         routes.add(XRPCMethod(try NSID("com.atproto.server.activateAccount"), .procedure) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req, oauth: .account("status", .manage))
             guard who.status != "takendown" else { throw XRPCError(.badRequest, "AccountTakedown", "Account has been taken down") }
             do { _ = try await authService.setAccountStatus(.init(did: who.did, status: "active")) } catch { throw XRPCError(any: error) }
             auth.forget(req.headers)
@@ -24,7 +24,7 @@ enum AccountStatus {
             return .empty
         })
         routes.add(.query(try NSID("com.atproto.server.checkAccountStatus")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.account(req)
             do {
                 async let described = services.repo.describeRepo(.init(did: who.did))
                 async let blobs = services.blob.blobCounts(.init(did: who.did))
@@ -39,7 +39,8 @@ enum AccountStatus {
             } catch { throw XRPCError(any: error) }
         })
         routes.add(.procedure(try NSID("com.atproto.identity.updateHandle")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.account(req)
+            try auth.require(.identity("handle"), of: who)
             try await RateLimits.consume([.updateHandle], subject: who.did)
             let body = try req.jsonObject()
             do { _ = try await authService.updateHandle(.init(did: who.did, handle: try body.string("handle").lowercased())) } catch {

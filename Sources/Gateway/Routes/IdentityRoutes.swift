@@ -10,12 +10,12 @@ enum IdentityRoutes {
     static func register(in routes: inout XRPCRoutes, services: ServiceConnections, auth: Authenticator) throws {
         let authService = services.auth
         routes.add(XRPCMethod(try NSID("com.atproto.identity.requestPlcOperationSignature"), .procedure) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req, oauth: .identity("*"))
             do { _ = try await authService.identity(.init(step: .requestPLCSignature, did: who.did)) } catch { throw XRPCError(any: error) }
             return .empty
         })
         routes.add(XRPCMethod.procedure(try NSID("com.atproto.identity.signPlcOperation")) { req throws(XRPCError) -> XRPCResponse in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req, oauth: .identity("*"))
             let body = try req.jsonObject()
             do {
                 let signed = try await authService.identity(.init(step: .signPLCOperation, did: who.did, token: try body.optionalString("token"),
@@ -29,7 +29,7 @@ enum IdentityRoutes {
             }
         })
         routes.add(.procedure(try NSID("com.atproto.identity.submitPlcOperation")) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req, oauth: .identity("*"))
             let body = try req.jsonObject()
             guard case .map(let operation)? = body["operation"] else { throw .invalidRequest("Input must have the property \"operation\"") }
             do {

@@ -22,7 +22,7 @@ enum MigrationRoutes {
             } catch { throw XRPCError(any: error) }
         })
         routes.add(.query(try NSID("com.atproto.identity.getRecommendedDidCredentials")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.account(req)
             do {
                 let answer = try await services.auth.identity(.init(step: .recommendedCredentials, did: who.did))
                 return .json(value: embeddedJSON(answer.json))
@@ -30,7 +30,7 @@ enum MigrationRoutes {
         })
         let importer = RepoImportClient(caller: services.repo.caller)
         routes.add(StreamingXRPCMethod(try NSID("com.atproto.repo.importRepo"), .procedure) { request in
-            let who = try await auth.privilegedAccount(request.headers)
+            let who = try await auth.privilegedAccount(AuthenticatedRequest(request), nsid: "com.atproto.repo.importRepo", oauth: .account("repo", .manage))
             return try await importRepo(request, who: who, services: services, importer: importer, limit: importLimit)
         })
     }

@@ -13,11 +13,12 @@ enum RepoBlobs {
         let blob = services.blob
         routes.add(StreamingXRPCMethod(try NSID("com.atproto.repo.uploadBlob"), .procedure) { request in
             // A deactivated account may upload: one migrating here uploads its blobs before it activates.
-            let who = try await auth.account(request.headers)
+            let who = try await auth.account(AuthenticatedRequest(request))
+            try auth.require(.blob(mime: request.headers[.contentType] ?? "application/octet-stream"), of: who)
             return try await upload(request, did: who.did, blob: blob, limit: uploadLimit)
         })
         routes.add(.query(try NSID("com.atproto.repo.listMissingBlobs")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.account(req)
             let limit = try SyncBlobs.limit(req, default: 500, max: 1000)
             do {
                 let page = try await blob.listMissingBlobs(.init(did: who.did, cursor: req.parameter("cursor"), limit: limit))

@@ -34,36 +34,41 @@ enum RepoRecords {
 
     static func register(in routes: inout XRPCRoutes, services: ServiceConnections, auth: Authenticator) throws {
         routes.add(.procedure(try NSID("com.atproto.repo.createRecord")) { req throws(XRPCError) in
-            let who = try await auth.activeAccount(req.headers)
+            let who = try await auth.activeAccount(req)
             let body = try req.jsonObject()
             let did = try await ownRepo(body, who, services: services)
             let write = RepoTypes.Write(action: "create", collection: try body.string("collection"), rkey: try body.optionalString("rkey"),
                                         recordJSON: try record(body))
+            try auth.require(.repo(collection: write.collection, action: .create), of: who)
             let out = try await apply(services, did: did, [write], validate: try body.optionalBool("validate"), swapCommit: try body.optionalString("swapCommit"))
             return .json(value: result(out, out.results[0]))
         })
         routes.add(.procedure(try NSID("com.atproto.repo.putRecord")) { req throws(XRPCError) in
-            let who = try await auth.activeAccount(req.headers)
+            let who = try await auth.activeAccount(req)
             let body = try req.jsonObject()
             let did = try await ownRepo(body, who, services: services)
             // swapRecord: absent = no check; null = must not exist yet.
             let swap: String? = body["swapRecord"].map { $0.stringValue ?? "" }
             let write = RepoTypes.Write(action: "update", collection: try body.string("collection"), rkey: try body.string("rkey"),
                                         recordJSON: try record(body), swapRecord: swap)
+            // putRecord creates or replaces: the grant must cover both, as the reference asks.
+            try auth.require(.repo(collection: write.collection, action: .create), of: who)
+            try auth.require(.repo(collection: write.collection, action: .update), of: who)
             let out = try await apply(services, did: did, [write], validate: try body.optionalBool("validate"), swapCommit: try body.optionalString("swapCommit"))
             return .json(value: result(out, out.results[0]))
         })
         routes.add(.procedure(try NSID("com.atproto.repo.deleteRecord")) { req throws(XRPCError) in
-            let who = try await auth.activeAccount(req.headers)
+            let who = try await auth.activeAccount(req)
             let body = try req.jsonObject()
             let did = try await ownRepo(body, who, services: services)
             let write = RepoTypes.Write(action: "delete", collection: try body.string("collection"), rkey: try body.string("rkey"),
                                         swapRecord: try body.optionalString("swapRecord"))
+            try auth.require(.repo(collection: write.collection, action: .delete), of: who)
             let out = try await apply(services, did: did, [write], validate: nil, swapCommit: try body.optionalString("swapCommit"))
             return .json(value: ["commit": commitJSON(out.commit)])
         })
         routes.add(.procedure(try NSID("com.atproto.repo.applyWrites"), maxBytes: 2_000_000) { req throws(XRPCError) in
-            let who = try await auth.activeAccount(req.headers)
+            let who = try await auth.activeAccount(req)
             let body = try req.jsonObject()
             let did = try await ownRepo(body, who, services: services)
             guard case .array(let items)? = body["writes"] else { throw .invalidRequest("Input must have the property \"writes\"") }
@@ -81,6 +86,9 @@ enum RepoRecords {
                     writes.append(.init(action: "delete", collection: collection, rkey: try w.string("rkey")))
                 default: throw .invalidRequest("Unknown write type \(type)")
                 }
+            }
+            for w in writes {
+                try auth.require(.repo(collection: w.collection, action: OAuthScope.RepoAction(rawValue: w.action) ?? .create), of: who)
             }
             let out = try await apply(services, did: did, writes, validate: try body.optionalBool("validate"), swapCommit: try body.optionalString("swapCommit"))
             let results: [DataValue] = zip(writes, out.results).map { w, r in

@@ -8,7 +8,7 @@ enum ServerAppPasswords {
     static func register(in routes: inout XRPCRoutes, services: ServiceConnections, auth: Authenticator) throws {
         let authService = services.auth, repo = services.repo
         routes.add(.procedure(try NSID("com.atproto.server.createAppPassword")) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req)
             let body = try req.jsonObject()
             let request = AuthTypes.CreateAppPasswordRequest(did: who.did, name: try body.string("name"),
                                                              privileged: try body.optionalBool("privileged") ?? false)
@@ -18,7 +18,7 @@ enum ServerAppPasswords {
                                  "createdAt": .string(p.createdAt), "privileged": .bool(p.privileged)])
         })
         routes.add(.query(try NSID("com.atproto.server.listAppPasswords")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.account(req)
             let list: AuthTypes.AppPasswordList
             do { list = try await authService.listAppPasswords(.init(did: who.did)) } catch { throw XRPCError(any: error) }
             return .json(value: ["passwords": .array(list.passwords.map {
@@ -26,7 +26,7 @@ enum ServerAppPasswords {
             })])
         })
         routes.add(.procedure(try NSID("com.atproto.server.revokeAppPassword")) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req)
             let body = try req.jsonObject()
             do { _ = try await authService.revokeAppPassword(.init(did: who.did, name: try body.string("name"))) } catch let e as XRPCError {
                 throw e
@@ -45,7 +45,7 @@ enum ServerAppPasswords {
             return .json(value: ["code": .string(codes.codes.first ?? "")])
         })
         routes.add(.query(try NSID("com.atproto.server.getServiceAuth")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.account(req)
             let aud = try req.requiredParameter("aud")
             guard DID.isValid(aud.split(separator: "#").first.map(String.init) ?? aud) else {
                 throw .invalidRequest("aud must be a valid atproto DID or did#serviceId reference")
@@ -62,7 +62,10 @@ enum ServerAppPasswords {
             if lxm == nil && exp - now > 60 {
                 throw XRPCError(.badRequest, "BadExpiration", "cannot request a method-less token with an expiration more than a minute in the future")
             }
-            if let why = ProxyRules.serviceAuthRefusal(lxm: lxm, scope: who.scope) { throw .invalidRequest(why) }
+            if who.oauthScope != nil {
+                if let lxm, ProxyRules.isProtected(lxm) { throw .invalidRequest("cannot request a service auth token for the following protected method: \(lxm)") }
+                try auth.require(.rpc(lxm: lxm ?? "*", aud: aud), of: who)
+            } else if let why = ProxyRules.serviceAuthRefusal(lxm: lxm, scope: who.scope) { throw .invalidRequest(why) }
             do {
                 let token = try await repo.signServiceAuth(.init(did: who.did, aud: aud, lxm: lxm, exp: exp))
                 return .json(value: ["token": .string(token.token)])

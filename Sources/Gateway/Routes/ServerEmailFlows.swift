@@ -11,23 +11,23 @@ enum ServerEmailFlows {
             do { return try await authService.emailFlow(request) } catch { throw XRPCError(any: error) }
         }
         routes.add(XRPCMethod(try NSID("com.atproto.server.requestEmailConfirmation"), .procedure) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req, oauth: .account("email", .manage))
             _ = try await flow(.init(step: .requestEmailConfirmation, did: who.did))
             return .empty
         })
         routes.add(.procedure(try NSID("com.atproto.server.confirmEmail")) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req, oauth: .account("email", .manage))
             let body = try req.jsonObject()
             _ = try await flow(.init(step: .confirmEmail, did: who.did, email: try body.string("email"), token: try body.string("token")))
             return .empty
         })
         routes.add(XRPCMethod(try NSID("com.atproto.server.requestEmailUpdate"), .procedure) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req, oauth: .account("email", .manage))
             let out = try await flow(.init(step: .requestEmailUpdate, did: who.did))
             return .json(value: ["tokenRequired": .bool(out.tokenRequired ?? false)])
         })
         routes.add(.procedure(try NSID("com.atproto.server.updateEmail")) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req, oauth: .account("email", .manage))
             let body = try req.jsonObject()
             _ = try await flow(.init(step: .updateEmail, did: who.did, email: try body.string("email"), token: try body.optionalString("token")))
             return .empty
@@ -43,7 +43,7 @@ enum ServerEmailFlows {
             return .empty
         })
         routes.add(XRPCMethod(try NSID("com.atproto.server.requestAccountDelete"), .procedure) { req throws(XRPCError) in
-            let who = try await auth.privilegedAccount(req.headers)
+            let who = try await auth.privilegedAccount(req)
             _ = try await flow(.init(step: .requestAccountDelete, did: who.did))
             return .empty
         })

@@ -49,12 +49,13 @@ enum ServerSessions {
             return .empty
         })
         routes.add(.query(try NSID("com.atproto.server.getSession")) { req throws(XRPCError) in
-            let who = try await auth.account(req.headers)
+            let who = try await auth.account(req)
             let a: AuthTypes.AccountInfo
             do { a = try await authService.getAccount(.init(did: who.did, includeDidDoc: true)) } catch { throw XRPCError(any: error) }
             var m: [(String, DataValue)] = [("handle", .string(a.handle)), ("did", .string(a.did)), ("active", .bool(a.active)),
                                             ("emailConfirmed", .bool(a.emailConfirmed))]
-            if let e = a.email { m.append(("email", .string(e))) }
+            // An OAuth grant sees the email only with account:email (or transition:email).
+            if let e = a.email, auth.allows(.account("email", .read), who) { m.append(("email", .string(e))) }
             if let s = a.status { m.append(("status", .string(s))) }
             if a.didDocJSON != nil { m.append(("didDoc", embeddedJSON(a.didDocJSON))) }
             return .json(value: .map(DataMap(m)))

@@ -56,7 +56,8 @@ struct XRPCDispatcher<Context: RequestContext>: RouterMiddleware {
     func serve(_ request: Request, _ method: XRPCMethod) async throws -> Response {
         try Self.checkVerb(request, expected: method.kind, name: method.nsid.string)
         let body = try await Self.readBody(request, for: method)
-        let xrpcRequest = XRPCRequest(nsid: method.nsid, parameters: Self.parameters(request), headers: request.headers, body: body)
+        let xrpcRequest = XRPCRequest(nsid: method.nsid, parameters: Self.parameters(request), headers: request.headers, body: body,
+                                      method: request.method.rawValue, path: request.uri.path, host: request.head.authority)
         let response = try await method.handler(xrpcRequest)
         var headers = HTTPFields()
         headers[.contentType] = response.contentType

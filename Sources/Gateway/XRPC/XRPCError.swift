@@ -8,11 +8,14 @@ public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The XRPC error name ("InvalidRequest", "MethodNotImplemented", ...).
     public var error: String
     public var message: String
+    /// Extra response headers (`WWW-Authenticate` and `DPoP-Nonce` on DPoP failures).
+    public var headers: [String: String] = [:]
 
-    public init(_ status: HTTPResponse.Status, _ error: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ error: String, _ message: String, headers: [String: String] = [:]) {
         self.status = status
         self.error = error
         self.message = message
+        self.headers = headers
     }
 
     public var description: String { "\(status.code) \(error): \(message)" }
@@ -26,6 +29,10 @@ public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 413: the body is larger than the method accepts.
     public static func payloadTooLarge(limit: Int) -> XRPCError {
         XRPCError(.contentTooLarge, "PayloadTooLarge", "request body is larger than \(limit) bytes")
+    }
+    /// 403: an OAuth token whose scopes do not cover the call.
+    public static func insufficientScope(_ scope: String) -> XRPCError {
+        XRPCError(.forbidden, "InsufficientScope", "Missing required scope \"\(scope)\"")
     }
     /// 500, without leaking internals to the client.
     public static func internalServerError(_ message: String = "Internal Server Error") -> XRPCError {

@@ -12,13 +12,24 @@ public struct XRPCRequest: Sendable {
     public let headers: HTTPFields
     /// The body, read up to the method's limit (empty for queries).
     public let body: ByteBuffer
+    /// The HTTP method and path, which a DPoP proof signs (`htm`, `htu`).
+    public let method: String
+    public let path: String
+    public let host: String?
 
-    public init(nsid: NSID, parameters: [String: [String]], headers: HTTPFields, body: ByteBuffer) {
+    public init(nsid: NSID, parameters: [String: [String]], headers: HTTPFields, body: ByteBuffer,
+                method: String = "GET", path: String? = nil, host: String? = nil) {
+        self.host = host
         self.nsid = nsid
         self.parameters = parameters
         self.headers = headers
         self.body = body
+        self.method = method
+        self.path = path ?? "/xrpc/\(nsid.string)"
     }
+
+    /// What the authenticator needs of the request.
+    public var authenticated: AuthenticatedRequest { AuthenticatedRequest(headers: headers, method: method, path: path, host: host) }
 
     /// The single value of parameter `name`, if present.
     public func parameter(_ name: String) -> String? { parameters[name]?.first }

@@ -8,7 +8,8 @@ import FoundationNetworking
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Administer a running PDS (accounts, invites, relays) over HTTP with the admin password.",
-        subcommands: [AdminAccountCommand.self, AdminInviteCommand.self, AdminRequestCrawlCommand.self, AdminRebuildRepoCommand.self])
+        subcommands: [AdminAccountCommand.self, AdminInviteCommand.self, AdminRequestCrawlCommand.self, AdminRebuildRepoCommand.self,
+                      AdminOAuthCommand.self])
 }
 
 /// Where the PDS is: shared by every admin subcommand.
