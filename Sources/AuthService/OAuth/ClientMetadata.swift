@@ -45,7 +45,10 @@ public struct ClientMetadata: Codable, Sendable, Equatable {
               c.path.isEmpty || c.path == "/", c.fragment == nil else {
             throw .invalidClientMetadata("a loopback client_id must be http://localhost with no port or path")
         }
-        let items = c.queryItems ?? []
+        // The query is form-encoded (URLSearchParams, as the reference reads it): `+` is a space.
+        let items = (c.percentEncodedQueryItems ?? []).map {
+            URLQueryItem(name: $0.name, value: $0.value.map { $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? $0 })
+        }
         var redirects = items.filter { $0.name == "redirect_uri" }.compactMap(\.value)
         if redirects.isEmpty { redirects = ["http://127.0.0.1/", "http://[::1]/"] }
         for r in redirects {

@@ -38,7 +38,7 @@ enum OAuthMetadata {
             "request_parameter_supported": false,
             "request_uri_parameter_supported": true,
             "require_request_uri_registration": true,
-            "prompt_values_supported": ["none", "login", "consent"],
+            "prompt_values_supported": ["login", "consent"],
             "ui_locales_supported": ["en-US"],
             "display_values_supported": ["page"],
             "protected_resources": [issuer],
