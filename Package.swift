@@ -144,6 +144,8 @@ let package = Package(
             "AuthService", "ATCrypto", "IPLD", "Identity", "IPC", "Config", "TestSupport",
             // A real RepoService and PLC directory in process, for the account-creation crash tests.
             "RepoService", "PLCDirectory", .product(name: "Hummingbird", package: "hummingbird"),
+            // DPoP proofs and client keys made independently of the code under test.
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "FirehoseServiceTests", dependencies: ["FirehoseService", "EventStream", "IPLD", "TestSupport"]),
         .testTarget(name: "BackupServiceTests", dependencies: ["BackupService", "Storage", "BlobService", "IPLD", "Config", "S3", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

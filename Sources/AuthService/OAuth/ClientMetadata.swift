@@ -21,6 +21,17 @@ public struct ClientMetadata: Codable, Sendable, Equatable {
     public var jwks: JWKSet?
     public var jwksURI: String?
 
+    public init(clientID: String, clientName: String? = nil, clientURI: String? = nil, logoURI: String? = nil, tosURI: String? = nil,
+                policyURI: String? = nil, redirectURIs: [String], grantTypes: [String]? = nil, responseTypes: [String]? = nil,
+                scope: String? = nil, tokenEndpointAuthMethod: String? = nil, tokenEndpointAuthSigningAlg: String? = nil,
+                applicationType: String? = nil, dpopBoundAccessTokens: Bool? = nil, jwks: JWKSet? = nil, jwksURI: String? = nil) {
+        self.clientID = clientID; self.clientName = clientName; self.clientURI = clientURI; self.logoURI = logoURI
+        self.tosURI = tosURI; self.policyURI = policyURI; self.redirectURIs = redirectURIs; self.grantTypes = grantTypes
+        self.responseTypes = responseTypes; self.scope = scope; self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
+        self.tokenEndpointAuthSigningAlg = tokenEndpointAuthSigningAlg; self.applicationType = applicationType
+        self.dpopBoundAccessTokens = dpopBoundAccessTokens; self.jwks = jwks; self.jwksURI = jwksURI
+    }
+
     enum CodingKeys: String, CodingKey {
         case clientID = "client_id", clientName = "client_name", clientURI = "client_uri", logoURI = "logo_uri"
         case tosURI = "tos_uri", policyURI = "policy_uri", redirectURIs = "redirect_uris", grantTypes = "grant_types"

@@ -69,12 +69,15 @@ public final class ClientMetadataFetcher: Sendable {
         }
         guard !addresses.isEmpty else { throw .invalidClientMetadata("client metadata host \(host) does not resolve") }
         let privateHost = addresses.contains(where: AddressPolicy.isNonPublic)
-        switch c.scheme {
-        case "https" where !privateHost: return u
-        case "https", "http" where allowPrivateAddresses && privateHost: return u
-        case "https": throw .invalidClientMetadata("client metadata host \(host) is a private or loopback address")
-        default: throw .invalidClientMetadata("client_id must be an https URL")
+        if privateHost {
+            // Development mode only, over https or plain http (a test client beside the server).
+            guard allowPrivateAddresses, c.scheme == "https" || c.scheme == "http" else {
+                throw .invalidClientMetadata("client metadata host \(host) is a private or loopback address")
+            }
+            return u
         }
+        guard c.scheme == "https" else { throw .invalidClientMetadata("client_id must be an https URL") }
+        return u
     }
 
     func fetch(_ url: String, what: String) async throws(OAuthError) -> [UInt8] {

@@ -16,7 +16,15 @@ public struct OAuthAccessClaims: Codable, Sendable, Equatable {
     public var cnf: Confirmation
 
     /// RFC 7800 confirmation: the DPoP key's thumbprint.
-    public struct Confirmation: Codable, Sendable, Equatable { public var jkt: String }
+    public struct Confirmation: Codable, Sendable, Equatable {
+        public var jkt: String
+        public init(jkt: String) { self.jkt = jkt }
+    }
+
+    public init(iss: String, aud: String, sub: String, iat: Int, exp: Int, jti: String, scope: String, clientID: String, cnf: Confirmation) {
+        self.iss = iss; self.aud = aud; self.sub = sub; self.iat = iat; self.exp = exp; self.jti = jti; self.scope = scope
+        self.clientID = clientID; self.cnf = cnf
+    }
 
     enum CodingKeys: String, CodingKey { case iss, aud, sub, iat, exp, jti, scope, clientID = "client_id", cnf }
 }

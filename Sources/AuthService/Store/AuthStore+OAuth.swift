@@ -52,7 +52,7 @@ public struct OAuthSessionRecord: Sendable, Equatable {
     public var lastUsedAt: Double
     public var expiresAt: Double
 
-    init(id: String, did: String, clientID: String, clientAuth: String, scope: String, dpopJkt: String,
+    public init(id: String, did: String, clientID: String, clientAuth: String, scope: String, dpopJkt: String,
          createdAt: Double, lastUsedAt: Double, expiresAt: Double) {
         self.id = id; self.did = did; self.clientID = clientID; self.clientAuth = clientAuth; self.scope = scope
         self.dpopJkt = dpopJkt; self.createdAt = createdAt; self.lastUsedAt = lastUsedAt; self.expiresAt = expiresAt
