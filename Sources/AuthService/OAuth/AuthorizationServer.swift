@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import IPC
 import IPLD
+import Synchronization
 import Syntax
 
 /// The token side of the atproto OAuth authorization server: pushed authorization requests,
@@ -22,6 +23,7 @@ public struct AuthorizationServer: Sendable {
     let tokens: OAuthAccessTokens
     let fetcher: ClientMetadataFetcher
     let clients: ClientAuthentication
+    let checked = CheckedSessions()
 
     public init(issuer: String, serviceDID: String, store: AuthStore, secret: String, fetcher: ClientMetadataFetcher) {
         self.issuer = issuer
@@ -196,7 +198,7 @@ public struct AuthorizationServer: Sendable {
         func refuse(_ error: String, _ description: String) -> OAuthTypes.AccessResponse {
             .init(credentials: nil, error: error, errorDescription: description, dpopNonce: nonce)
         }
-        guard let claims = tokens.verify(r.token) else { return refuse("invalid_token", "access token is not valid") }
+        guard let claims = checked.claims(r.token, tokens) else { return refuse("invalid_token", "access token is not valid") }
         let now = Date().timeIntervalSince1970
         guard Double(claims.exp) > now else { return refuse("invalid_token", "access token expired") }
         let proof: DPoPProof
@@ -204,15 +206,65 @@ public struct AuthorizationServer: Sendable {
             return refuse(error.error, error.errorDescription)
         }
         guard proof.jkt == claims.cnf.jkt else { return refuse("invalid_dpop_proof", "DPoP key does not match the token") }
-        guard let session = try? await store.oauthSession(id: claims.jti), session.expiresAt > now,
-              let account = try? await store.account(identifier: claims.sub), account.status != .deleted else {
+        // The session and account as last read, unless a revoking write happened since.
+        let epoch = store.oauthEpoch.load(ordering: .sequentiallyConsistent)
+        var entry = checked.session(claims.jti, epoch: epoch)
+        if entry == nil {
+            guard let session = try? await store.oauthSession(id: claims.jti),
+                  let account = try? await store.account(identifier: claims.sub) else { return refuse("invalid_token", "session revoked") }
+            entry = CheckedSessions.Entry(session: session, status: account.status, epoch: epoch)
+            checked.remember(entry!)
+        }
+        guard let entry, entry.session.expiresAt > now, entry.session.did == claims.sub, entry.status != .deleted else {
             return refuse("invalid_token", "session revoked")
         }
-        if account.status == .takendown { return refuse("invalid_token", "account has been taken down") }
-        if now - session.lastUsedAt > 60 { try? await store.touchOAuthSession(id: session.id, now: now) }
+        if entry.status == .takendown { return refuse("invalid_token", "account has been taken down") }
+        let session = entry.session
+        if now - session.lastUsedAt > 60 {
+            try? await store.touchOAuthSession(id: session.id, now: now)
+            checked.touched(session.id, at: now)
+        }
+        let account = (status: entry.status, did: claims.sub)
         let credentials = AuthTypes.Credentials(did: claims.sub, scope: "com.atproto.oauth",
                                                 status: account.status == .active ? nil : account.status.rawValue,
                                                 oauthScope: session.scope, clientID: session.clientID)
         return .init(credentials: credentials, error: nil, errorDescription: nil, dpopNonce: nonce)
+    }
+}
+
+/// What DPoP checks looked up: verified token claims, and sessions with their account's status
+/// as of a store epoch (any revoking write bumps it, so an entry is never used past one).
+final class CheckedSessions: Sendable {
+    struct Entry: Sendable {
+        var session: OAuthSessionRecord
+        var status: Account.Status
+        var epoch: Int
+    }
+    private let sessions = Mutex<[String: Entry]>([:])
+    private let verified = Mutex<[String: OAuthAccessClaims]>([:])
+
+    func claims(_ token: String, _ tokens: OAuthAccessTokens) -> OAuthAccessClaims? {
+        if let hit = verified.withLock({ $0[token] }) { return hit }
+        guard let claims = tokens.verify(token) else { return nil }
+        verified.withLock {
+            if $0.count > 10_000 { $0.removeAll() }
+            $0[token] = claims
+        }
+        return claims
+    }
+
+    func session(_ id: String, epoch: Int) -> Entry? {
+        sessions.withLock { $0[id].flatMap { $0.epoch == epoch ? $0 : nil } }
+    }
+
+    func remember(_ entry: Entry) {
+        sessions.withLock {
+            if $0.count > 10_000 { $0.removeAll() }
+            $0[entry.session.id] = entry
+        }
+    }
+
+    func touched(_ id: String, at time: Double) {
+        sessions.withLock { $0[id]?.session.lastUsedAt = time }
     }
 }

@@ -26,21 +26,22 @@ struct ClientAuthentication: Sendable {
             }
             let keys = try await fetcher.keys(of: metadata)
             let kid = jws.header["kid"] as? String
+            let payload = jws.payload
             let candidates = keys.filter { kid == nil || $0.kid == kid }
             guard let key = candidates.first(where: { (try? $0.p256()).map(jws.verifiesES256(with:)) ?? false }) else {
                 throw .invalidClient("client assertion is not signed by a key of the client")
             }
-            guard jws.string("iss") == metadata.clientID, jws.string("sub") == metadata.clientID else {
+            guard payload["iss"] as? String == metadata.clientID, payload["sub"] as? String == metadata.clientID else {
                 throw .invalidClient("client assertion iss and sub must be the client_id")
             }
-            let audiences = (jws.payload["aud"] as? [String]) ?? [jws.string("aud")].compactMap { $0 }
+            let audiences = (payload["aud"] as? [String]) ?? [payload["aud"] as? String].compactMap { $0 }
             guard audiences.contains(where: { $0 == issuer || $0.hasPrefix(issuer + "/oauth/") }) else {
                 throw .invalidClient("client assertion aud must be this authorization server")
             }
             let t = now.timeIntervalSince1970
-            guard let exp = jws.number("exp"), exp > t else { throw .invalidClient("client assertion expired") }
-            if let iat = jws.number("iat"), iat > t + 10 || iat < t - 300 { throw .invalidClient("client assertion iat out of range") }
-            guard let jti = jws.string("jti"), replay.insert("client:\(metadata.clientID):\(jti)", expiresAt: min(exp, t + 600), now: t) else {
+            guard let exp = (payload["exp"] as? NSNumber)?.doubleValue, exp > t else { throw .invalidClient("client assertion expired") }
+            if let iat = (payload["iat"] as? NSNumber)?.doubleValue, iat > t + 10 || iat < t - 300 { throw .invalidClient("client assertion iat out of range") }
+            guard let jti = payload["jti"] as? String, replay.insert("client:\(metadata.clientID):\(jti)", expiresAt: min(exp, t + 600), now: t) else {
                 throw .invalidClient("client assertion jti missing or replayed")
             }
             return "private_key_jwt:\(key.thumbprint())"

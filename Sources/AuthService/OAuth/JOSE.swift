@@ -31,38 +31,35 @@ public struct JWK: Codable, Sendable, Equatable {
     }
 }
 
-/// A compact JWS split into its parts, with the header and payload decoded as JSON objects.
+/// A compact JWS split into its parts, with the header and payload decoded as JSON objects
+/// (or, on the hot path of DPoP proofs, as typed values: `decodeHeader` / `decodePayload`).
 struct CompactJWS {
-    let header: [String: Any]
-    let payload: [String: Any]
+    let headerBytes: [UInt8]
+    let payloadBytes: [UInt8]
     let signingInput: [UInt8]
     let signature: [UInt8]
 
     init?(_ token: String) {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3, token.utf8.count < 16_384,
-              let h = Base64URL.decode(String(parts[0])), let p = Base64URL.decode(String(parts[1])),
-              let s = Base64URL.decode(String(parts[2])),
-              let header = (try? JSONSerialization.jsonObject(with: Data(h))) as? [String: Any],
-              let payload = (try? JSONSerialization.jsonObject(with: Data(p))) as? [String: Any] else { return nil }
-        self.header = header
-        self.payload = payload
-        signingInput = Array("\(parts[0]).\(parts[1])".utf8)
+              let h = Base64URL.decode(Substring(parts[0])), let p = Base64URL.decode(Substring(parts[1])),
+              let s = Base64URL.decode(Substring(parts[2])) else { return nil }
+        headerBytes = h
+        payloadBytes = p
+        signingInput = Array(token.utf8.prefix(parts[0].count + 1 + parts[1].count))
         signature = s
     }
 
-    /// The header's `jwk` member as a key.
-    var embeddedKey: JWK? {
-        guard let object = header["jwk"], JSONSerialization.isValidJSONObject(object),
-              let data = try? JSONSerialization.data(withJSONObject: object) else { return nil }
-        return try? JSONDecoder().decode(JWK.self, from: data)
-    }
+    var header: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(headerBytes))) as? [String: Any]) ?? [:] }
+    var payload: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(payloadBytes))) as? [String: Any]) ?? [:] }
+
+    func decodeHeader<T: Decodable>(_ type: T.Type) -> T? { try? JSONDecoder().decode(type, from: Data(headerBytes)) }
+    func decodePayload<T: Decodable>(_ type: T.Type) -> T? { try? JSONDecoder().decode(type, from: Data(payloadBytes)) }
 
     /// Checks an ES256 signature (raw r‖s). Generic JOSE signers do not normalise to low-S, so
     /// unlike atproto's own signatures both forms are accepted here.
     func verifiesES256(with key: P256.Signing.PublicKey) -> Bool {
-        guard header["alg"] as? String == "ES256", signature.count == 64,
-              let sig = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+        guard signature.count == 64, let sig = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
         return key.isValidSignature(sig, for: signingInput)
     }
 

@@ -113,7 +113,7 @@ extension AuthStore {
     /// Exchanges a code: the first use marks the request with the session it made; a second use
     /// finds that mark, and the caller revokes the session (RFC 6749 §4.1.2).
     public func redeemOAuthCode(digest: String, sessionID: String) async throws -> (request: OAuthRequestRecord?, reusedSession: String?) {
-        try await pool.write { db in
+        let answer = try await pool.write { db -> (request: OAuthRequestRecord?, reusedSession: String?) in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM oauth_request WHERE codeDigest = ?", arguments: [digest]) else {
                 return (nil, nil)
             }
@@ -125,6 +125,8 @@ extension AuthStore {
             try db.execute(sql: "UPDATE oauth_request SET sessionId = ? WHERE id = ?", arguments: [sessionID, request.id])
             return (request, nil)
         }
+        if answer.reusedSession != nil { bumpOAuthEpoch() }
+        return answer
     }
 
     // MARK: Sessions
@@ -147,7 +149,7 @@ extension AuthStore {
     /// Rotates a refresh token: the current one is swapped for `newDigest`; a token used before
     /// ends its session (a stolen token cannot outlive the theft).
     public func rotateOAuthRefresh(digest: String, newDigest: String, now: Double) async throws -> RefreshOutcome {
-        try await pool.write { db in
+        let outcome = try await pool.write { db -> RefreshOutcome in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM oauth_session WHERE refreshDigest = ?", arguments: [digest]) {
                 let session = OAuthSessionRecord(row: row)
                 try db.execute(sql: "UPDATE oauth_session SET refreshDigest = ?, lastUsedAt = ? WHERE id = ?", arguments: [newDigest, now, session.id])
@@ -162,6 +164,8 @@ extension AuthStore {
             }
             return .unknown
         }
+        if case .reused = outcome { bumpOAuthEpoch() }
+        return outcome
     }
 
     /// Ends the session a refresh token, or the id of a session, names.
@@ -178,6 +182,7 @@ extension AuthStore {
                 try db.execute(sql: "DELETE FROM oauth_used_refresh WHERE sessionId = ?", arguments: [id])
             }
         }
+        bumpOAuthEpoch()
     }
 
     public func oauthSessions(did: String) async throws -> [OAuthSessionRecord] {

@@ -1,11 +1,17 @@
 import Foundation
 import GRDB
+import Synchronization
 import Storage
 
 /// `auth.sqlite`: accounts, passwords, app passwords, refresh tokens, invite codes and
 /// email tokens. Only AuthService opens it.
 public final class AuthStore: Sendable {
     let pool: DatabasePool
+    /// Bumped by every write that may end an OAuth session or change an account's status, so
+    /// AuthService may keep what a DPoP check looked up until the next such write.
+    public let oauthEpoch = Atomic<Int>(0)
+
+    func bumpOAuthEpoch() { oauthEpoch.add(1, ordering: .sequentiallyConsistent) }
 
     public init(path: String, options: SQLiteOptions = SQLiteOptions()) throws {
         pool = try DatabasePool(path: path, configuration: options.configuration)
@@ -45,6 +51,7 @@ public final class AuthStore: Sendable {
             try db.execute(sql: "DELETE FROM invite_code_use WHERE usedBy = ?", arguments: [did])
             try db.execute(sql: "DELETE FROM account WHERE did = ?", arguments: [did])
         }
+        bumpOAuthEpoch()
     }
 
     /// The account a login identifier (handle, email or DID) names.
@@ -66,6 +73,7 @@ public final class AuthStore: Sendable {
             // Deactivation and takedown end every OAuth grant (as the reference does).
             if status != .active { try AuthStore.endOAuthSessions(did: did, db: db) }
         }
+        bumpOAuthEpoch()
     }
 
     /// Changes the stored password hash and ends every session.
@@ -75,6 +83,7 @@ public final class AuthStore: Sendable {
             try db.execute(sql: "DELETE FROM refresh_token WHERE did = ?", arguments: [did])
             try AuthStore.endOAuthSessions(did: did, db: db)
         }
+        bumpOAuthEpoch()
     }
 
     // MARK: Invite codes

@@ -1,15 +1,29 @@
-/// Standard-alphabet base64 as the atproto JSON form uses it for `$bytes`: written without
-/// padding; read with or without it.
+/// Standard base64 (RFC 4648 §4), as the data model's `$bytes` uses it.
 public enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    private static let reverse: [Int8] = {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    static let reverse = reverseTable(alphabet)
+    static let urlReverse = reverseTable(urlAlphabet)
+
+    static func reverseTable(_ alphabet: [UInt8]) -> [Int8] {
         var t = [Int8](repeating: -1, count: 256)
         for (i, c) in alphabet.enumerated() { t[Int(c)] = Int8(i) }
         return t
-    }()
+    }
 
     /// Encodes without padding.
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        encode(bytes, alphabet: alphabet)
+    }
+
+    /// Decodes with or without padding; nil for a character outside the alphabet.
+    public static func decode<S: StringProtocol>(_ string: S) -> [UInt8]? {
+        var chars = Array(string.utf8)
+        while chars.last == UInt8(ascii: "=") { chars.removeLast() }
+        return decode(chars, reverse: reverse)
+    }
+
+    static func encode<C: Collection>(_ bytes: C, alphabet: [UInt8]) -> String where C.Element == UInt8 {
         var out = [UInt8]()
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var it = bytes.makeIterator()
@@ -23,10 +37,8 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes, accepting optional `=` padding; nil on any other character or a bad length.
-    public static func decode<S: StringProtocol>(_ string: S) -> [UInt8]? {
-        var chars = Array(string.utf8)
-        while chars.last == UInt8(ascii: "=") { chars.removeLast() }
+    /// Byte-wise decoding: on the path of every JWT and DPoP proof, so no per-Character work.
+    static func decode<C: Collection>(_ chars: C, reverse: [Int8]) -> [UInt8]? where C.Element == UInt8 {
         guard chars.count % 4 != 1 else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(chars.count * 3 / 4)
