@@ -43,8 +43,10 @@ LUA="Benchmarks/oauth/lines.lua"
 THREADS=2
 
 rps() { awk '/Requests\/sec/ {print $2}'; }
-non2xx() { awk '/Non-2xx/ {print $5} END {}' | tail -1; }
 
+# Both tokens really read the preferences before anything is measured.
+curl -fsS -H "Authorization: Bearer $BEARER" "$URL/xrpc/app.bsky.actor.getPreferences" | grep -q preferences \
+  || { echo "the Bearer token does not read getPreferences" >&2; exit 1; }
 printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$BEARER" > "$DATA/bearer.lua"
 wrk -t$THREADS -c16 -d2s -s "$DATA/bearer.lua" "$URL/xrpc/app.bsky.actor.getPreferences" >/dev/null  # warm-up
 BEARER_OUT="$(wrk -t$THREADS -c16 -d"$DURATION" -s "$DATA/bearer.lua" "$URL/xrpc/app.bsky.actor.getPreferences")"
@@ -58,10 +60,11 @@ echo "making $CODES authorization codes..." >&2
 TOKEN_OUT="$(wrk -t$THREADS -c16 -d"${TOKEN_DURATION:-2s}" -s "$LUA" "$URL" -- "$DATA/codes.txt" $THREADS POST /oauth/token)"
 
 B="$(echo "$BEARER_OUT" | rps)"; D="$(echo "$DPOP_OUT" | rps)"; T="$(echo "$TOKEN_OUT" | rps)"
-DN="$(echo "$DPOP_OUT" | grep -c Non-2xx || true)"; TN="$(echo "$TOKEN_OUT" | grep -c Non-2xx || true)"
+BN="$(echo "$BEARER_OUT" | grep -c Non-2xx || true)"; DN="$(echo "$DPOP_OUT" | grep -c Non-2xx || true)"; TN="$(echo "$TOKEN_OUT" | grep -c Non-2xx || true)"
 echo "--- Bearer getPreferences ---"; echo "$BEARER_OUT" | grep -E "Latency|Requests/sec|Non-2xx" || true
 echo "--- DPoP getPreferences ---"; echo "$DPOP_OUT" | grep -E "Latency|Requests/sec|Non-2xx" || true
 echo "--- token endpoint (authorization_code) ---"; echo "$TOKEN_OUT" | grep -E "Latency|Requests/sec|requests in|Non-2xx" || true
+[ "$BN" = "0" ] || echo "WARNING: some Bearer calls failed: the Bearer figure is not valid" >&2
 [ "$DN" = "0" ] || echo "WARNING: some DPoP calls failed (proofs ran out? raise PROOFS): the DPoP figure is not valid" >&2
 [ "$TN" = "0" ] || echo "WARNING: some token requests failed (codes ran out? raise CODES or shorten TOKEN_DURATION)" >&2
 awk -v b="$B" -v d="$D" -v t="$T" 'BEGIN {

@@ -10,15 +10,15 @@ extension AuthServiceImplementation {
     }
 
     public func oauthEndpoint(_ request: OAuthTypes.EndpointRequest) async throws(IPCError) -> OAuthTypes.EndpointResponse {
-        await try authorizationFlow().server.serve(request)
+        try await authorizationFlow().server.serve(request)
     }
 
     public func oauthAuthorize(_ request: OAuthTypes.AuthorizeRequest) async throws(IPCError) -> OAuthTypes.AuthorizeResponse {
-        await try authorizationFlow().step(request)
+        try await authorizationFlow().step(request)
     }
 
     public func verifyOAuthAccess(_ request: OAuthTypes.AccessRequest) async throws(IPCError) -> OAuthTypes.AccessResponse {
-        await try authorizationFlow().server.verifyAccess(request)
+        try await authorizationFlow().server.verifyAccess(request)
     }
 
     public func oauthSessions(_ request: OAuthTypes.SessionsRequest) async throws(IPCError) -> OAuthTypes.SessionsResponse {

@@ -50,23 +50,16 @@ def create_account(base, handle, password):
     return r.json()["did"]
 
 
-class MetadataServer:
-    """Serves client metadata documents on a loopback port (the PDS runs in dev mode, where
-    private hosts may be fetched over plain http)."""
+class LoopbackServer:
+    """A plain HTTP server on a loopback port answering GET with `answer(path)` ->
+    (status, content type, body); it runs on a thread for the test's lifetime."""
 
-    def __init__(self):
-        self.documents = {}
-        outer = self
-
+    def __init__(self, answer):
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
-                body = outer.documents.get(self.path)
-                if body is None:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
+                status, content_type, body = answer(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -77,6 +70,16 @@ class MetadataServer:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+class MetadataServer(LoopbackServer):
+    """Serves client metadata documents (the PDS runs in dev mode, where private hosts may be
+    fetched over plain http)."""
+
+    def __init__(self):
+        self.documents = {}
+        super().__init__(lambda path: (200, "application/json", self.documents[path]) if path in self.documents
+                         else (404, "text/plain", b""))
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
@@ -361,30 +364,17 @@ def flow(base, data_dir, state_file):
         json.dump({"did": did, "client_id": client.client_id, "access": tokens["access_token"]}, f)
 
 
-class Catcher:
+class Catcher(LoopbackServer):
     """The loopback client's redirect target: records the query the browser arrives with."""
 
     def __init__(self):
         self.hits = []
-        outer = self
+        super().__init__(self.answer)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path.startswith("/callback"):
-                    outer.hits.append(self.path)
-                body = b"<html><body>signed in</body></html>"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def answer(self, path):
+        if path.startswith("/callback"):
+            self.hits.append(path)
+        return 200, "text/html", b"<html><body>signed in</body></html>"
 
     def last_query(self):
         return query_of("http://x" + self.hits[-1]) if self.hits else {}

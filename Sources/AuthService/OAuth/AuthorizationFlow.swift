@@ -49,8 +49,9 @@ public struct AuthorizationFlow: Sendable {
             let hint = ctx.request.parameters.loginHint?.lowercased()
             var chosen: String? = nil
             if let hint {
-                for did in accounts where did == hint { chosen = did }
-                if chosen == nil, let a = try await store.account(identifier: hint), accounts.contains(a.did) { chosen = a.did }
+                // The hint names a DID or a handle; either way it must be signed in here.
+                if accounts.contains(hint) { chosen = hint }
+                else if let a = try await store.account(identifier: hint), accounts.contains(a.did) { chosen = a.did }
             } else if accounts.count == 1 {
                 chosen = accounts[0]
             }

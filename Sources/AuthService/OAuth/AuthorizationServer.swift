@@ -224,9 +224,8 @@ public struct AuthorizationServer: Sendable {
             try? await store.touchOAuthSession(id: session.id, now: now)
             checked.touched(session.id, at: now)
         }
-        let account = (status: entry.status, did: claims.sub)
         let credentials = AuthTypes.Credentials(did: claims.sub, scope: "com.atproto.oauth",
-                                                status: account.status == .active ? nil : account.status.rawValue,
+                                                status: entry.status == .active ? nil : entry.status.rawValue,
                                                 oauthScope: session.scope, clientID: session.clientID)
         return .init(credentials: credentials, error: nil, errorDescription: nil, dpopNonce: nonce)
     }

@@ -21,11 +21,11 @@ struct ClientAuthentication: Sendable {
             guard let assertion, form["client_assertion_type"] == Self.assertionType else {
                 throw .invalidClient("client authentication (private_key_jwt) required")
             }
-            guard let jws = CompactJWS(assertion), jws.header["alg"] as? String == "ES256" else {
-                throw .invalidClient("client assertion must be an ES256 JWT")
-            }
+            guard let jws = CompactJWS(assertion) else { throw .invalidClient("client assertion must be an ES256 JWT") }
+            let header = jws.header
+            guard header["alg"] as? String == "ES256" else { throw .invalidClient("client assertion must be an ES256 JWT") }
             let keys = try await fetcher.keys(of: metadata)
-            let kid = jws.header["kid"] as? String
+            let kid = header["kid"] as? String
             let payload = jws.payload
             let candidates = keys.filter { kid == nil || $0.kid == kid }
             guard let key = candidates.first(where: { (try? $0.p256()).map(jws.verifiesES256(with:)) ?? false }) else {

@@ -62,19 +62,12 @@ struct CompactJWS {
         guard signature.count == 64, let sig = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
         return key.isValidSignature(sig, for: signingInput)
     }
-
-    func string(_ name: String) -> String? { payload[name] as? String }
-    func number(_ name: String) -> Double? { (payload[name] as? NSNumber)?.doubleValue }
 }
 
-/// Random identifiers for requests, codes and tokens: 256 bits, hex.
+/// Random identifiers for requests, codes and tokens: 256 bits, hex (as session token ids).
 enum OAuthRandom {
-    static func token(_ prefix: String) -> String {
-        prefix + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-    }
+    static func token(_ prefix: String) -> String { prefix + Sessions.newTokenID() }
 
     /// A SHA-256 of a secret, so the database never holds a usable token.
-    static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func digest(_ secret: String) -> String { PasswordHash.hex(Array(SHA256.hash(data: Array(secret.utf8)))) }
 }

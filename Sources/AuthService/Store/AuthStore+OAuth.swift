@@ -144,6 +144,8 @@ extension AuthStore {
         try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM oauth_session WHERE id = ?", arguments: [id]).map(OAuthSessionRecord.init(row:)) }
     }
 
+    /// What presenting a refresh token found: the live session it belongs to (now rotated), a
+    /// token already spent (its session is now revoked), or nothing.
     public enum RefreshOutcome: Sendable { case current(OAuthSessionRecord), reused, unknown }
 
     /// Rotates a refresh token: the current one is swapped for `newDigest`; a token used before

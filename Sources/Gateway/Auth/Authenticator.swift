@@ -88,8 +88,8 @@ public final class Authenticator: Sendable {
         let name = error == "use_dpop_nonce" ? "UseDpopNonce" : error == "invalid_dpop_proof" ? "InvalidDpopProof" : "InvalidToken"
         throw XRPCError(.unauthorized, name, description.isEmpty ? error : description, headers: [
             "WWW-Authenticate": "DPoP algs=\"ES256\", error=\"\(error)\", error_description=\"\(description)\"",
+            // CORSMiddleware already exposes both headers to browser clients.
             "DPoP-Nonce": nonce,
-            "Access-Control-Expose-Headers": "WWW-Authenticate, DPoP-Nonce",
         ])
     }
 
