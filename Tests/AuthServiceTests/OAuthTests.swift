@@ -141,6 +141,18 @@ import Testing
         deinit { try? FileManager.default.removeItem(at: dir) }
     }
 
+    /// A legacy session token is never taken for an OAuth one (which a Bearer check refuses):
+    /// jwt-kit writes the same `alg` and `typ`, in an order that varies between processes.
+    @Test func legacySessionTokensAreNotOAuthTokens() async throws {
+        let legacy = await SessionTokens(secret: "test-secret", serviceDID: "did:web:pds.test")
+        let token = try await legacy.accessToken(did: "did:plc:alice", scope: .access)
+        #expect(!OAuthAccessTokens.isOAuthToken(token))
+        #expect(OAuthAccessTokens(secret: "test-secret").verify(token) == nil)
+        let header = try #require(Base64URL.decode(String(token.split(separator: ".")[0])))
+        let members = try #require(try JSONSerialization.jsonObject(with: Data(header)) as? [String: String])
+        #expect(members["typ"] == "at+jwt" && members["alg"] == "HS256", "the legacy header this guards against: \(members)")
+    }
+
     @Test func accessTokensExpireAndEndWithTheirSession() async throws {
         let s = try Server()
         try await s.store.createAccount(did: "did:plc:alice", handle: "alice.test", email: nil, passwordScrypt: "x", inviteCode: nil)

@@ -35,7 +35,9 @@ public struct OAuthAccessTokens: Sendable {
     /// Access tokens are short-lived; the refresh token carries the session.
     public static let lifetime: TimeInterval = 15 * 60
     private let key: SymmetricKey
-    static let header = Base64URL.encode(Array(#"{"alg":"HS256","typ":"at+jwt"}"#.utf8))
+    /// The fixed header of every OAuth access token. The `kid` tells it from a legacy session
+    /// token, whose header (made by jwt-kit, members in any order) may be the same otherwise.
+    static let header = Base64URL.encode(Array(#"{"alg":"HS256","kid":"oauth-access","typ":"at+jwt"}"#.utf8))
 
     public init(secret: String) {
         key = SymmetricKey(data: HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: Array(secret.utf8)),
