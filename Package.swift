@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "IPC", targets: ["IPC"]),
         .library(name: "Config", targets: ["Config"]),
         .library(name: "S3", targets: ["S3"]),
+        .library(name: "JOSE", targets: ["JOSE"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -66,6 +67,9 @@ let package = Package(
                 path: "Sources/Shared/Repo"),
         .target(name: "Lexicon", dependencies: ["Syntax", "IPLD"], path: "Sources/Shared/Lexicon"),
 
+        // JWKs, compact JWS and DPoP proof checks: AuthService and the gateway both verify proofs.
+        .target(name: "JOSE", dependencies: ["IPLD", .product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/Shared/JOSE"),
         .target(name: "IPC", dependencies: ["CZeroMQ", .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Shared/IPC"),
         .target(name: "Config", dependencies: ["ATCrypto", "Syntax"], path: "Sources/Shared/Config"),
@@ -76,7 +80,7 @@ let package = Package(
 
         // Services: one library each; they meet only through IPC.
         .target(name: "Gateway", dependencies: [
-            "Syntax", "IPLD", "IPC", "Config", "EventStream", "Identity",
+            "Syntax", "IPLD", "IPC", "Config", "EventStream", "Identity", "JOSE",
             // The service proxy's upstream calls and DID-document fetches.
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -104,7 +108,7 @@ let package = Package(
                                                     .product(name: "AsyncHTTPClient", package: "async-http-client")],
                 path: "Sources/BlobService"),
         .target(name: "AuthService", dependencies: [
-            "Syntax", "IPLD", "ATCrypto", "Identity", "Storage", "IPC", "Config",
+            "Syntax", "IPLD", "ATCrypto", "Identity", "Storage", "IPC", "Config", "JOSE",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -141,7 +145,7 @@ let package = Package(
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
         .testTarget(name: "AuthServiceTests", dependencies: [
-            "AuthService", "ATCrypto", "IPLD", "Identity", "IPC", "Config", "TestSupport",
+            "AuthService", "ATCrypto", "IPLD", "Identity", "IPC", "Config", "JOSE", "TestSupport",
             // A real RepoService and PLC directory in process, for the account-creation crash tests.
             "RepoService", "PLCDirectory", .product(name: "Hummingbird", package: "hummingbird"),
             // DPoP proofs and client keys made independently of the code under test.

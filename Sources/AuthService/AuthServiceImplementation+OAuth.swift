@@ -21,6 +21,10 @@ extension AuthServiceImplementation {
         try await authorizationFlow().server.verifyAccess(request)
     }
 
+    public func registerDPoPProofs(_ request: OAuthTypes.ProofUses) async throws(IPCError) -> OAuthTypes.ProofUsesResponse {
+        try authorizationFlow().server.register(request)
+    }
+
     public func oauthSessions(_ request: OAuthTypes.SessionsRequest) async throws(IPCError) -> OAuthTypes.SessionsResponse {
         try await serve {
             let sessions = try await store.oauthSessions(did: request.did)

@@ -1,3 +1,4 @@
+import JOSE
 import AuthService
 import Crypto
 import Foundation

@@ -439,6 +439,37 @@ def browser(base):
         check(q.get("error") == "access_denied" and q.get("state") == state and "code" not in q, "Deny: error=access_denied", q)
         b.close()
 
+def replicas(base, other):
+    """Two gateways of one PDS: a token works at both, a proof used at one is refused at the
+    other (the jti cache is AuthService's), and a revocation at one is seen at the other at once
+    (each gateway's remembered grants hold only until AuthService's revocation epoch moves)."""
+    meta = requests.get(f"{base}/.well-known/oauth-authorization-server").json()
+    did = create_account(base, "replicas.test", "replicas-pw-1")
+    client = loopback_client(meta, 50002)
+    code, verifier, _ = full_sign_in(client, "replicas.test", "replicas-pw-1")
+    tokens = client.token(code, verifier).json()
+    access = tokens["access_token"]
+    for gateway in (base, other):
+        for _ in range(3):
+            r = client.xrpc(gateway, "GET", "com.atproto.server.getSession", access)
+            check(r.status_code == 200 and r.json().get("did") == did, f"the token works at {gateway}", r.text)
+    for first, second in ((base, other), (other, base)):
+        # A proof for the second gateway's URL, used at the first gateway's Host first: both
+        # accept it as far as htu goes (same path), so only the shared jti cache can refuse it.
+        url = f"{second}/xrpc/com.atproto.server.getSession"
+        proof = client.proof("GET", url, access_token=access)
+        r = requests.get(f"{second}/xrpc/com.atproto.server.getSession",
+                         headers={"Authorization": f"DPoP {access}", "DPoP": proof})
+        check(r.status_code == 200, f"a fresh proof accepted at {second}", r.text)
+        r = requests.get(f"{first}/xrpc/com.atproto.server.getSession",
+                         headers={"Authorization": f"DPoP {access}", "DPoP": proof, "X-Forwarded-Host": second.split("//")[1]})
+        check(r.status_code == 401 and "replay" in r.text, f"the same proof replayed at {first} refused", r.text)
+    r = client.post("revocation_endpoint", {"token": tokens["refresh_token"], "client_id": client.client_id})
+    check(r.status_code == 200, "revoke at the first gateway", r.text)
+    for gateway in (other, base):
+        r = client.xrpc(gateway, "GET", "com.atproto.server.getSession", access)
+        check(r.status_code == 401, f"the revoked token refused at once at {gateway}", r.text)
+
 
 if __name__ == "__main__":
     mode = sys.argv[1]
@@ -446,5 +477,7 @@ if __name__ == "__main__":
         flow(sys.argv[2], sys.argv[3], sys.argv[4])
     elif mode == "browser":
         browser(sys.argv[2])
+    elif mode == "replicas":
+        replicas(sys.argv[2], sys.argv[3])
     print("FAILED: " + ", ".join(failures) if failures else "ALL OK")
     sys.exit(1 if failures else 0)

@@ -52,4 +52,34 @@ struct OAuthEndToEndTests {
                                       environment: ["PYTHONPATH": Self.interop.path, "PDSWIFT_CHROMIUM": chromium], timeout: 300)
         #expect(run.status == 0 && run.output.contains("ALL OK"), "\(run.output)\n--- pds ---\n\(pds.log().suffix(3000))")
     }
+
+    /// A second `pds gateway` on the same back-end services, as a replica behind a load balancer
+    /// would be: proofs are single use across both, and a revocation holds at both at once.
+    @Test func proofsAreSingleUseAcrossGatewayReplicas() async throws {
+        let pds = try PDSUp()
+        defer { pds.stop(); pds.removeData() }
+        let healthy = await HTTP.eventually(within: .seconds(40)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
+        try #require(healthy, "never healthy:\n\(pds.log())")
+        let port = try LoopbackPort.free()
+        let replica = Process()
+        replica.executableURL = try PDSUp.binary()
+        replica.arguments = ["gateway"]
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PDS_") }
+        env["PDS_HOSTNAME"] = "localhost"
+        env["PDS_DATA_DIRECTORY"] = pds.dataDirectory.path
+        env["PDS_PORT"] = String(port)
+        replica.environment = env
+        let log = pds.dataDirectory.appendingPathComponent("replica.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        replica.standardOutput = try FileHandle(forWritingTo: log)
+        replica.standardError = try FileHandle(forWritingTo: log)
+        try replica.run()
+        defer { replica.terminate(); replica.waitUntilExit() }
+        let other = "http://127.0.0.1:\(port)"
+        let up = await HTTP.eventually(within: .seconds(20)) { await HTTP.get(other + "/xrpc/_health")?.status == 200 }
+        try #require(up, "the replica gateway never answered:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        let run = try PythonTools.run(script: try Self.script(), arguments: ["replicas", pds.baseURL, other],
+                                      environment: ["PYTHONPATH": Self.interop.path], timeout: 120)
+        #expect(run.status == 0 && run.output.contains("ALL OK"), "\(run.output)\n--- pds ---\n\(pds.log().suffix(3000))")
+    }
 }

@@ -1,3 +1,4 @@
+import JOSE
 import Crypto
 import Foundation
 import IPC
@@ -201,8 +202,8 @@ public struct AuthorizationServer: Sendable {
         guard let claims = checked.claims(r.token, tokens) else { return refuse("invalid_token", "access token is not valid") }
         let now = Date().timeIntervalSince1970
         guard Double(claims.exp) > now else { return refuse("invalid_token", "access token expired") }
-        let proof: DPoPProof
-        do { proof = try dpop.verify(r.proof, method: r.method, urls: r.urls, accessToken: r.token) } catch {
+        let proof: CheckedDPoPProof
+        do { proof = try dpop.verify(r.proof, method: r.method, urls: r.urls, accessToken: r.token, checkReplay: !r.proofRegistered) } catch {
             return refuse(error.error, error.errorDescription)
         }
         guard proof.jkt == claims.cnf.jkt else { return refuse("invalid_dpop_proof", "DPoP key does not match the token") }
@@ -227,7 +228,16 @@ public struct AuthorizationServer: Sendable {
         let credentials = AuthTypes.Credentials(did: claims.sub, scope: "com.atproto.oauth",
                                                 status: entry.status == .active ? nil : entry.status.rawValue,
                                                 oauthScope: session.scope, clientID: session.clientID)
-        return .init(credentials: credentials, error: nil, errorDescription: nil, dpopNonce: nonce)
+        return .init(credentials: credentials, error: nil, errorDescription: nil, dpopNonce: nonce,
+                     jkt: claims.cnf.jkt, expiresAt: Double(claims.exp), epoch: epoch)
+    }
+
+    /// Records proofs a gateway checked itself; the ones seen before come back false.
+    public func register(_ r: OAuthTypes.ProofUses) -> OAuthTypes.ProofUsesResponse {
+        let now = Date().timeIntervalSince1970
+        let epoch = store.oauthEpoch.load(ordering: .sequentiallyConsistent)
+        return .init(fresh: r.uses.map { dpop.replay.insert($0.key, expiresAt: min($0.expiresAt, now + 600), now: now) },
+                     epoch: epoch)
     }
 }
 

@@ -1,3 +1,4 @@
+import JOSE
 import Foundation
 
 /// How a client proves who it is at the PAR and token endpoints: public clients (`none`) send

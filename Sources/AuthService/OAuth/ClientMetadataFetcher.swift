@@ -1,3 +1,4 @@
+import JOSE
 import AsyncHTTPClient
 import Foundation
 import Identity

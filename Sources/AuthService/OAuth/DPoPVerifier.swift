@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import IPLD
+import JOSE
 import Synchronization
 
 /// Server-issued DPoP nonces (RFC 9449 §8): an HMAC of the current time step, so every
@@ -57,69 +58,35 @@ public final class DPoPReplayCache: Sendable {
     }
 }
 
-/// A checked DPoP proof: the key's thumbprint (what tokens are bound to).
-public struct DPoPProof: Sendable {
-    public let jkt: String
-    public let jti: String
-}
-
-/// Verifies DPoP proofs (RFC 9449 §4.3): `typ`, ES256 signature by the embedded public key,
-/// `htm`, `htu`, fresh `iat`, server nonce, `ath` when a token comes with it, and no replay.
+/// Verifies DPoP proofs: the stateless checks of `DPoPProofCheck` against this server's nonces,
+/// then no replay.
 public struct DPoPVerifier: Sendable {
     public let nonces: DPoPNonces
     let replay: DPoPReplayCache
-    /// How old (and how far in the future) `iat` may be.
-    static let maxAge: TimeInterval = 60
-    static let maxSkew: TimeInterval = 10
 
     public init(nonces: DPoPNonces, replay: DPoPReplayCache = DPoPReplayCache()) {
         self.nonces = nonces
         self.replay = replay
     }
 
-    struct Header: Decodable { var typ: String?; var alg: String?; var jwk: JWK? }
-    struct Payload: Decodable { var jti: String?; var htm: String?; var htu: String?; var iat: Double?; var nonce: String?; var ath: String? }
-
-    /// `urls`: every form of the request URL the client may have signed (without query).
+    /// `urls`: every form of the request URL the client may have signed (without query);
+    /// `checkReplay` false for a proof a gateway has entered in the replay cache already.
     public func verify(_ proof: String?, method: String, urls: [String], accessToken: String? = nil,
-                       now: Date = Date()) throws(OAuthError) -> DPoPProof {
-        guard let proof, !proof.isEmpty else { throw .invalidDPoPProof("DPoP proof required") }
-        guard let jws = CompactJWS(proof), let header = jws.decodeHeader(Header.self) else {
-            throw .invalidDPoPProof("DPoP proof is not a compact JWS")
+                       now: Date = Date(), checkReplay: Bool = true) throws(OAuthError) -> CheckedDPoPProof {
+        let checked: CheckedDPoPProof
+        do {
+            checked = try DPoPProofCheck.verify(proof, method: method, urls: urls, accessToken: accessToken, now: now) {
+                nonces.isValid($0, now: now)
+            }
+        } catch {
+            switch error {
+            case .useNonce: throw .useDPoPNonce
+            case .invalid(let reason): throw .invalidDPoPProof(reason)
+            }
         }
-        guard header.typ == "dpop+jwt" else { throw .invalidDPoPProof("DPoP proof typ must be dpop+jwt") }
-        guard header.alg == "ES256" else { throw .invalidDPoPProof("DPoP proof alg must be ES256") }
-        guard let jwk = header.jwk else { throw .invalidDPoPProof("DPoP proof has no jwk header") }
-        let key = try jwk.p256()
-        guard jws.verifiesES256(with: key) else { throw .invalidDPoPProof("DPoP proof signature is invalid") }
-        guard let claims = jws.decodePayload(Payload.self) else { throw .invalidDPoPProof("DPoP proof payload is not valid") }
-        guard let jti = claims.jti, !jti.isEmpty, jti.count <= 256 else { throw .invalidDPoPProof("DPoP proof jti missing") }
-        guard claims.htm?.uppercased() == method.uppercased() else { throw .invalidDPoPProof("DPoP htm mismatch") }
-        guard let htu = claims.htu, urls.contains(htu) || urls.map(Self.normalize).contains(Self.normalize(htu)) else { throw .invalidDPoPProof("DPoP htu mismatch") }
-        guard let iat = claims.iat else { throw .invalidDPoPProof("DPoP proof iat missing") }
-        let t = now.timeIntervalSince1970
-        guard iat <= t + Self.maxSkew, iat >= t - Self.maxAge else { throw .invalidDPoPProof("DPoP proof iat is too old or in the future") }
-        guard let nonce = claims.nonce, nonces.isValid(nonce, now: now) else { throw .useDPoPNonce }
-        if let accessToken {
-            let expected = Base64URL.encode(Array(SHA256.hash(data: Array(accessToken.utf8))))
-            guard let ath = claims.ath else { throw .invalidDPoPProof("DPoP proof ath missing") }
-            guard ath == expected else { throw .invalidDPoPProof("DPoP proof ath does not match the access token") }
-        }
-        let jkt = jwk.thumbprint()
-        guard replay.insert("\(jkt):\(jti)", expiresAt: iat + Self.maxAge + Self.maxSkew, now: t) else {
+        guard !checkReplay || replay.insert(checked.replayKey, expiresAt: checked.replayExpiresAt, now: now.timeIntervalSince1970) else {
             throw .invalidDPoPProof("DPoP proof replayed")
         }
-        return DPoPProof(jkt: jkt, jti: jti)
-    }
-
-    /// `htu` compares without query and fragment, scheme and host lower-cased.
-    static func normalize(_ url: String) -> String {
-        guard var c = URLComponents(string: url) else { return url }
-        c.query = nil
-        c.fragment = nil
-        c.scheme = c.scheme?.lowercased()
-        c.host = c.host?.lowercased()
-        if (c.scheme == "https" && c.port == 443) || (c.scheme == "http" && c.port == 80) { c.port = nil }
-        return c.string ?? url
+        return checked
     }
 }

@@ -8,8 +8,9 @@ import Storage
 public final class AuthStore: Sendable {
     let pool: DatabasePool
     /// Bumped by every write that may end an OAuth session or change an account's status, so
-    /// AuthService may keep what a DPoP check looked up until the next such write.
-    public let oauthEpoch = Atomic<Int>(0)
+    /// AuthService and gateways may keep what a DPoP check looked up until the next such write.
+    /// It starts at the start time in microseconds, so a restart never reuses an old value.
+    public let oauthEpoch = Atomic<Int>(Int(Date().timeIntervalSince1970 * 1_000_000))
 
     func bumpOAuthEpoch() { oauthEpoch.add(1, ordering: .sequentiallyConsistent) }
 

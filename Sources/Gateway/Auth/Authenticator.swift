@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import IPC
+import JOSE
 import Synchronization
 import Syntax
 
@@ -19,19 +20,23 @@ public struct AuthenticatedRequest: Sendable {
 
 /// Checks the credentials on a request by asking AuthService. Legacy bearer tokens are
 /// remembered for a few seconds (the design allows a short cache) so a burst of calls costs one
-/// IPC round trip; DPoP proofs are single-use, so every DPoP call is checked by AuthService,
-/// whose jti cache all gateways share.
+/// IPC round trip. DPoP-bound tokens are remembered as long, and their proofs then checked here;
+/// proofs are single-use, so each is still entered in AuthService's jti cache, which all
+/// gateways share.
 public final class Authenticator: Sendable {
     let auth: any AuthServiceAPI
     let adminPassword: String
     /// The PDS's public origin (`https://pds.example.com`), one form of a proof's `htu`.
     let publicOrigin: String
     private let cache = Mutex<[String: (credentials: AuthTypes.Credentials, until: ContinuousClock.Instant)]>([:])
+    private let dpopGrants = DPoPAccessCache()
+    private let dpopProofs: DPoPProofRegistry
     static let cacheLifetime: Duration = .seconds(5)
     static let dpopHeader = HTTPField.Name("DPoP")!
 
     public init(auth: any AuthServiceAPI, adminPassword: String, publicOrigin: String = "") {
         self.auth = auth
+        dpopProofs = DPoPProofRegistry(auth: auth)
         self.adminPassword = adminPassword
         self.publicOrigin = publicOrigin.hasSuffix("/") ? String(publicOrigin.dropLast()) : publicOrigin
     }
@@ -64,18 +69,37 @@ public final class Authenticator: Sendable {
     public func account(_ request: XRPCRequest) async throws(XRPCError) -> AuthTypes.Credentials { try await account(request.authenticated) }
 
     /// RFC 9449 §7: the token and a proof for this very request; failures answer 401 with
-    /// `WWW-Authenticate: DPoP error=...` and a fresh nonce.
+    /// `WWW-Authenticate: DPoP error=...` and a fresh nonce. A token AuthService accepted a
+    /// moment ago has its proofs checked here, with only the replay check sent on (batched);
+    /// anything else, and any proof that fails here, is AuthService's to judge.
     func dpopAccount(token: String, _ request: AuthenticatedRequest) async throws(XRPCError) -> AuthTypes.Credentials {
         var urls: [String] = []
         if !publicOrigin.isEmpty { urls.append(publicOrigin + request.path) }
         if let host = request.headers[HTTPField.Name("X-Forwarded-Host")!] ?? request.host {
             urls += ["https://\(host)\(request.path)", "http://\(host)\(request.path)"]
         }
+        let proof = request.headers[Self.dpopHeader]
+        var registered = false
+        if let grant = dpopGrants.grant(token),
+           let checked = try? DPoPProofCheck.verify(proof, method: request.method, urls: urls, accessToken: token,
+                                                    nonceIsValid: { dpopGrants.knows(nonce: $0) }),
+           checked.jkt == grant.jkt {
+            let verdict: (fresh: Bool, epoch: Int)
+            do { verdict = try await dpopProofs.register(.init(key: checked.replayKey, expiresAt: checked.replayExpiresAt)) } catch {
+                throw XRPCError(any: error)
+            }
+            guard verdict.fresh else { try Self.refuse("invalid_dpop_proof", "DPoP proof replayed", nonce: dpopGrants.currentNonce ?? "") }
+            if verdict.epoch == grant.epoch { return grant.credentials }
+            // Something was revoked since: the session may be gone. AuthService checks again.
+            dpopGrants.forget(before: verdict.epoch)
+            registered = true
+        }
         let answer: OAuthTypes.AccessResponse
         do {
-            answer = try await auth.verifyOAuthAccess(.init(token: token, proof: request.headers[Self.dpopHeader],
-                                                            method: request.method, urls: urls))
+            answer = try await auth.verifyOAuthAccess(.init(token: token, proof: proof, method: request.method, urls: urls,
+                                                            proofRegistered: registered))
         } catch { throw XRPCError(any: error) }
+        dpopGrants.remember(token, answer)
         guard let credentials = answer.credentials else {
             let error = answer.error ?? "invalid_token"
             let description = (answer.errorDescription ?? "").replacingOccurrences(of: "\"", with: "'")
@@ -95,6 +119,10 @@ public final class Authenticator: Sendable {
 
     /// Drops a cached token (after the account's status changed).
     public func forget(_ headers: HTTPFields) {
+        if let value = headers[.authorization], value.lowercased().hasPrefix("dpop ") {
+            dpopGrants.forget(String(value.dropFirst(5)).trimmingCharacters(in: .whitespaces))
+            return
+        }
         guard let token = try? Self.bearer(headers) else { return }
         _ = cache.withLock { $0.removeValue(forKey: token) }
     }

@@ -29,6 +29,8 @@ public protocol AuthServiceAPI: ServiceAPI {
     /// OAuth: checks a DPoP-bound access token and its proof (the jti cache lives here, so every
     /// gateway sees the same one).
     func verifyOAuthAccess(_ request: OAuthTypes.AccessRequest) async throws(IPCError) -> OAuthTypes.AccessResponse
+    /// OAuth: enters proofs a gateway checked itself into the shared jti cache.
+    func registerDPoPProofs(_ request: OAuthTypes.ProofUses) async throws(IPCError) -> OAuthTypes.ProofUsesResponse
     /// OAuth: a user's sessions, for operators.
     func oauthSessions(_ request: OAuthTypes.SessionsRequest) async throws(IPCError) -> OAuthTypes.SessionsResponse
 }
@@ -57,6 +59,7 @@ public enum AuthMethods {
     public static let oauthEndpoint = RPCMethod<OAuthTypes.EndpointRequest, OAuthTypes.EndpointResponse>("oauthEndpoint")
     public static let oauthAuthorize = RPCMethod<OAuthTypes.AuthorizeRequest, OAuthTypes.AuthorizeResponse>("oauthAuthorize")
     public static let verifyOAuthAccess = RPCMethod<OAuthTypes.AccessRequest, OAuthTypes.AccessResponse>("verifyOAuthAccess")
+    public static let registerDPoPProofs = RPCMethod<OAuthTypes.ProofUses, OAuthTypes.ProofUsesResponse>("registerDPoPProofs")
     public static let oauthSessions = RPCMethod<OAuthTypes.SessionsRequest, OAuthTypes.SessionsResponse>("oauthSessions")
 }
 
@@ -87,6 +90,7 @@ extension AuthServiceAPI {
         h.register(AuthMethods.oauthEndpoint) { r async throws(IPCError) in try await self.oauthEndpoint(r) }
         h.register(AuthMethods.oauthAuthorize) { r async throws(IPCError) in try await self.oauthAuthorize(r) }
         h.register(AuthMethods.verifyOAuthAccess) { r async throws(IPCError) in try await self.verifyOAuthAccess(r) }
+        h.register(AuthMethods.registerDPoPProofs) { r async throws(IPCError) in try await self.registerDPoPProofs(r) }
         h.register(AuthMethods.oauthSessions) { r async throws(IPCError) in try await self.oauthSessions(r) }
         return h
     }
@@ -150,6 +154,9 @@ public struct AuthServiceClient: AuthServiceAPI {
     }
     public func verifyOAuthAccess(_ r: OAuthTypes.AccessRequest) async throws(IPCError) -> OAuthTypes.AccessResponse {
         try await caller.call(AuthMethods.verifyOAuthAccess, r)
+    }
+    public func registerDPoPProofs(_ r: OAuthTypes.ProofUses) async throws(IPCError) -> OAuthTypes.ProofUsesResponse {
+        try await caller.call(AuthMethods.registerDPoPProofs, r)
     }
     public func oauthSessions(_ r: OAuthTypes.SessionsRequest) async throws(IPCError) -> OAuthTypes.SessionsResponse {
         try await caller.call(AuthMethods.oauthSessions, r)

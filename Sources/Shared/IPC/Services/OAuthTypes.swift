@@ -34,8 +34,11 @@ public enum OAuthTypes {
         /// The request's URL without query (the proof's `htu`); the gateway lists every form
         /// the client may have used (public URL and Host header).
         public var urls: [String]
-        public init(token: String, proof: String?, method: String, urls: [String]) {
-            self.token = token; self.proof = proof; self.method = method; self.urls = urls
+        /// The gateway already entered this proof in the jti cache (`registerDPoPProofs`) and
+        /// asks again only because the revocation epoch moved.
+        public var proofRegistered: Bool
+        public init(token: String, proof: String?, method: String, urls: [String], proofRegistered: Bool = false) {
+            self.token = token; self.proof = proof; self.method = method; self.urls = urls; self.proofRegistered = proofRegistered
         }
     }
 
@@ -46,9 +49,40 @@ public enum OAuthTypes {
         public var error: String?
         public var errorDescription: String?
         public var dpopNonce: String
-        public init(credentials: AuthTypes.Credentials?, error: String?, errorDescription: String?, dpopNonce: String) {
+        /// On success: the thumbprint of the key the token is bound to, and when it expires (so
+        /// a gateway may check that token's next proofs itself for a few seconds).
+        public var jkt: String?
+        public var expiresAt: Double?
+        /// AuthService's revocation epoch when it checked: a grant stays good while it holds.
+        public var epoch: Int?
+        public init(credentials: AuthTypes.Credentials?, error: String?, errorDescription: String?, dpopNonce: String,
+                    jkt: String? = nil, expiresAt: Double? = nil, epoch: Int? = nil) {
             self.credentials = credentials; self.error = error; self.errorDescription = errorDescription; self.dpopNonce = dpopNonce
+            self.jkt = jkt; self.expiresAt = expiresAt; self.epoch = epoch
         }
+    }
+
+    /// A DPoP proof a gateway checked itself, to be entered in the shared replay cache.
+    public struct ProofUse: Codable, Sendable, Equatable {
+        /// `<jkt>:<jti>`.
+        public var key: String
+        /// Until when a replay must be refused.
+        public var expiresAt: Double
+        public init(key: String, expiresAt: Double) { self.key = key; self.expiresAt = expiresAt }
+    }
+
+    /// Proofs to record, in one round trip for all a gateway checked meanwhile.
+    public struct ProofUses: Codable, Sendable {
+        public var uses: [ProofUse]
+        public init(uses: [ProofUse]) { self.uses = uses }
+    }
+
+    /// Per proof, in order: true when it was new, false when it had been used already.
+    public struct ProofUsesResponse: Codable, Sendable {
+        public var fresh: [Bool]
+        /// The revocation epoch now: a gateway's grant from another epoch must be checked again.
+        public var epoch: Int
+        public init(fresh: [Bool], epoch: Int) { self.fresh = fresh; self.epoch = epoch }
     }
 
     /// A step of the authorization page. The device is the browser (its cookie); every form
