@@ -2,8 +2,9 @@
 # OAuth, measured against a release `pds up` with wrk at concurrency 16:
 #  1. app.bsky.actor.getPreferences with a legacy Bearer session token (the gateway's 5 s
 #     token cache: no IPC for the check) against the same call with a DPoP-bound OAuth token
-#     (every call: proof signature, htm/htu/iat/ath/nonce and the shared jti replay cache in
-#     AuthService over IPC, and the session looked up). Prints both figures and DPoP's cost.
+#     (every call: proof signature, htm/htu/iat/ath/nonce checked in the gateway, and the jti
+#     entered in AuthService's shared replay cache over IPC, batched). Prints both figures and
+#     DPoP's cost.
 #  2. The token endpoint: authorization_code exchanges per second (each one: DPoP proof,
 #     code redeemed, PKCE, session written, tokens signed).
 # DPoP proofs are single use, so they are made in advance (prepare.py) and wrk sends each once.
