@@ -50,24 +50,29 @@ curl -fsS -H "Authorization: Bearer $BEARER" "$URL/xrpc/app.bsky.actor.getPrefer
   || { echo "the Bearer token does not read getPreferences" >&2; exit 1; }
 printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$BEARER" > "$DATA/bearer.lua"
 wrk -t$THREADS -c16 -d2s -s "$DATA/bearer.lua" "$URL/xrpc/app.bsky.actor.getPreferences" >/dev/null  # warm-up
-BEARER_OUT="$(wrk -t$THREADS -c16 -d"$DURATION" -s "$DATA/bearer.lua" "$URL/xrpc/app.bsky.actor.getPreferences")"
+STATIC_OUT="$(wrk -t$THREADS -c16 -d"$DURATION" -s "$DATA/bearer.lua" "$URL/xrpc/app.bsky.actor.getPreferences")"
 
 echo "making $PROOFS DPoP proofs..." >&2
 "$PYTHON" Benchmarks/oauth/prepare.py proofs "$URL" "$DATA" "$PROOFS"
 DPOP_OUT="$(wrk -t$THREADS -c16 -d"$DURATION" -s "$LUA" "$URL" -- "$DATA/proofs.txt" $THREADS GET /xrpc/app.bsky.actor.getPreferences "$ACCESS")"
+# The baseline the DPoP figure is compared with (after it, as proofs age): Bearer through the same lines, the same per-request Lua path
+# (wrk shares the machine's cores, and its Lua costs as much for either run).
+BEARER_OUT="$(wrk -t$THREADS -c16 -d"$DURATION" -s "$LUA" "$URL" -- "$DATA/proofs.txt" $THREADS GET /xrpc/app.bsky.actor.getPreferences "$BEARER" Bearer)"
 
 echo "making $CODES authorization codes..." >&2
 "$PYTHON" Benchmarks/oauth/prepare.py codes "$URL" "$DATA" "$CODES"
 TOKEN_OUT="$(wrk -t$THREADS -c16 -d"${TOKEN_DURATION:-2s}" -s "$LUA" "$URL" -- "$DATA/codes.txt" $THREADS POST /oauth/token)"
 
-B="$(echo "$BEARER_OUT" | rps)"; D="$(echo "$DPOP_OUT" | rps)"; T="$(echo "$TOKEN_OUT" | rps)"
+S="$(echo "$STATIC_OUT" | rps)"; B="$(echo "$BEARER_OUT" | rps)"; D="$(echo "$DPOP_OUT" | rps)"; T="$(echo "$TOKEN_OUT" | rps)"
 BN="$(echo "$BEARER_OUT" | grep -c Non-2xx || true)"; DN="$(echo "$DPOP_OUT" | grep -c Non-2xx || true)"; TN="$(echo "$TOKEN_OUT" | grep -c Non-2xx || true)"
-echo "--- Bearer getPreferences ---"; echo "$BEARER_OUT" | grep -E "Latency|Requests/sec|Non-2xx" || true
+echo "--- Bearer getPreferences, one static request ---"; echo "$STATIC_OUT" | grep -E "Latency|Requests/sec|Non-2xx" || true
+echo "--- Bearer getPreferences, per-request Lua as DPoP ---"; echo "$BEARER_OUT" | grep -E "Latency|Requests/sec|Non-2xx" || true
 echo "--- DPoP getPreferences ---"; echo "$DPOP_OUT" | grep -E "Latency|Requests/sec|Non-2xx" || true
 echo "--- token endpoint (authorization_code) ---"; echo "$TOKEN_OUT" | grep -E "Latency|Requests/sec|requests in|Non-2xx" || true
 [ "$BN" = "0" ] || echo "WARNING: some Bearer calls failed: the Bearer figure is not valid" >&2
 [ "$DN" = "0" ] || echo "WARNING: some DPoP calls failed (proofs ran out? raise PROOFS): the DPoP figure is not valid" >&2
 [ "$TN" = "0" ] || echo "WARNING: some token requests failed (codes ran out? raise CODES or shorten TOKEN_DURATION)" >&2
-awk -v b="$B" -v d="$D" -v t="$T" 'BEGIN {
+awk -v s="$S" -v b="$B" -v d="$D" -v t="$T" 'BEGIN {
+  printf "getPreferences c=16: Bearer (static wrk request) %.0f req/s\n", s
   printf "getPreferences c=16: Bearer %.0f req/s, DPoP %.0f req/s: DPoP costs %.1f %% of throughput\n", b, d, (1 - d / b) * 100
   printf "token endpoint (authorization_code) c=16: %.0f req/s\n", t }'

@@ -44,6 +44,23 @@ import Testing
         #expect(Base64.encode(Array("hi".utf8)) == "aGk")
     }
 
+    /// The byte-wise decoder: padding, substrings of a larger string, the two alphabets, and
+    /// lengths no encoding produces.
+    @Test func base64DecodingEdges() {
+        #expect(Base64.decode("aGk=") == Array("hi".utf8))
+        #expect(Base64.decode("aGVsbG8gd29ybGQ=") == Array("hello world".utf8))
+        #expect(Base64.decode("") == [])
+        #expect(Base64.decode("a") == nil)
+        #expect(Base64.decode("aGk*") == nil)
+        let jwt = "eyJhbGciOiJFUzI1NiJ9.e30.sig"
+        let first = jwt.split(separator: ".")[0]
+        #expect(Base64URL.decode(first) == Array("{\"alg\":\"ES256\"}".utf8))
+        #expect(Base64URL.decode("-_8") == [0xfb, 0xff])
+        #expect(Base64URL.decode("+/8") == nil)
+        #expect(Base64URL.decode("aGk=") == nil)
+        #expect(Base64.decode("+/8") == [0xfb, 0xff])
+    }
+
     @Test func varintMinimalAndBounded() throws {
         #expect(Varint.encode(300) == [0xac, 0x02])
         #expect(try Varint.decode([0xac, 0x02], at: 0).value == 300)

@@ -43,16 +43,35 @@ public final class Authenticator: Sendable {
 
     /// The bearer token of a request, or `AuthenticationRequired`.
     static func bearer(_ headers: HTTPFields) throws(XRPCError) -> String {
-        guard let value = headers[.authorization], value.lowercased().hasPrefix("bearer "), value.count > 7 else {
+        guard let value = headers[.authorization], let token = credential(value, scheme: "bearer"), !token.isEmpty else {
             throw XRPCError(.unauthorized, "AuthenticationRequired", "Authentication Required")
         }
-        return String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        return token
+    }
+
+    /// The credential after an `Authorization` scheme (matched without regard to case), spaces
+    /// and tabs trimmed; nil for another scheme. Byte-wise: it runs on every call, and
+    /// Foundation's `lowercased`/`trimmingCharacters` copy a token of a kilobyte through UTF-16.
+    static func credential(_ value: String, scheme: String) -> String? {
+        let bytes = value.utf8, prefix = scheme.utf8
+        guard bytes.count > prefix.count else { return nil }
+        var i = bytes.startIndex
+        for expected in prefix {
+            guard bytes[i] | 0x20 == expected else { return nil }
+            i = bytes.index(after: i)
+        }
+        guard bytes[i] == UInt8(ascii: " ") else { return nil }
+        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        let rest = bytes[i...].drop(while: isBlank)
+        var end = rest.endIndex
+        while end > rest.startIndex, isBlank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return String(Substring(rest[rest.startIndex..<end]))
     }
 
     /// Who the request's token speaks for: a legacy session (Bearer) or an OAuth grant (DPoP).
     public func account(_ request: AuthenticatedRequest) async throws(XRPCError) -> AuthTypes.Credentials {
-        if let value = request.headers[.authorization], value.lowercased().hasPrefix("dpop ") {
-            return try await dpopAccount(token: String(value.dropFirst(5)).trimmingCharacters(in: .whitespaces), request)
+        if let value = request.headers[.authorization], let token = Self.credential(value, scheme: "dpop") {
+            return try await dpopAccount(token: token, request)
         }
         let token = try Self.bearer(request.headers)
         let now = ContinuousClock.now
@@ -119,8 +138,8 @@ public final class Authenticator: Sendable {
 
     /// Drops a cached token (after the account's status changed).
     public func forget(_ headers: HTTPFields) {
-        if let value = headers[.authorization], value.lowercased().hasPrefix("dpop ") {
-            dpopGrants.forget(String(value.dropFirst(5)).trimmingCharacters(in: .whitespaces))
+        if let value = headers[.authorization], let token = Self.credential(value, scheme: "dpop") {
+            dpopGrants.forget(token)
             return
         }
         guard let token = try? Self.bearer(headers) else { return }

@@ -18,9 +18,7 @@ public enum Base64 {
 
     /// Decodes with or without padding; nil for a character outside the alphabet.
     public static func decode<S: StringProtocol>(_ string: S) -> [UInt8]? {
-        var chars = Array(string.utf8)
-        while chars.last == UInt8(ascii: "=") { chars.removeLast() }
-        return decode(chars, reverse: reverse)
+        decode(string.utf8, reverse: reverse, stripPadding: true)
     }
 
     static func encode<C: Collection>(_ bytes: C, alphabet: [UInt8]) -> String where C.Element == UInt8 {
@@ -37,23 +35,39 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Byte-wise decoding: on the path of every JWT and DPoP proof, so no per-Character work.
-    static func decode<C: Collection>(_ chars: C, reverse: [Int8]) -> [UInt8]? where C.Element == UInt8 {
-        guard chars.count % 4 != 1 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(chars.count * 3 / 4)
-        var buffer: UInt32 = 0
-        var bits = 0
-        for c in chars {
-            let v = reverse[Int(c)]
-            guard v >= 0 else { return nil }
-            buffer = (buffer << 6) | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((buffer >> UInt32(bits)) & 0xff))
-            }
+    /// Byte-wise decoding: on the path of every JWT and DPoP proof, so it runs over contiguous
+    /// bytes (a generic loop across the module boundary is not specialised and costs several
+    /// times as much).
+    static func decode<C: Collection>(_ chars: C, reverse: [Int8], stripPadding: Bool = false) -> [UInt8]?
+    where C.Element == UInt8 {
+        if let result = chars.withContiguousStorageIfAvailable({ decode($0, reverse: reverse, stripPadding: stripPadding) }) {
+            return result
         }
-        return out
+        return Array(chars).withUnsafeBufferPointer { decode($0, reverse: reverse, stripPadding: stripPadding) }
+    }
+
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, reverse: [Int8], stripPadding: Bool) -> [UInt8]? {
+        var count = input.count
+        if stripPadding { while count > 0, input[count - 1] == UInt8(ascii: "=") { count -= 1 } }
+        guard count % 4 != 1 else { return nil }
+        return reverse.withUnsafeBufferPointer { table -> [UInt8]? in
+            var failed = false
+            let out = [UInt8](unsafeUninitializedCapacity: count * 3 / 4) { buffer, written in
+                var acc: UInt32 = 0, bits = 0, n = 0
+                for i in 0..<count {
+                    let v = table[Int(input[i])]
+                    if v < 0 { failed = true; break }
+                    acc = (acc << 6) | UInt32(v)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        buffer[n] = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
+                        n += 1
+                    }
+                }
+                written = n
+            }
+            return failed ? nil : out
+        }
     }
 }

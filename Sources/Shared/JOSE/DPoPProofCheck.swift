@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import IPLD
+import Synchronization
 
 /// Why a DPoP proof was refused: RFC 9449's `invalid_dpop_proof` with a reason, or
 /// `use_dpop_nonce` when it lacks a nonce the server accepts.
@@ -37,14 +38,8 @@ public enum DPoPProofCheck {
     public static func verify(_ proof: String?, method: String, urls: [String], accessToken: String? = nil,
                               now: Date = Date(), nonceIsValid: (String) -> Bool) throws(DPoPProofError) -> CheckedDPoPProof {
         guard let proof, !proof.isEmpty else { throw .invalid("DPoP proof required") }
-        guard let jws = CompactJWS(proof), let header = jws.decodeHeader(Header.self) else {
-            throw .invalid("DPoP proof is not a compact JWS")
-        }
-        guard header.typ == "dpop+jwt" else { throw .invalid("DPoP proof typ must be dpop+jwt") }
-        guard header.alg == "ES256" else { throw .invalid("DPoP proof alg must be ES256") }
-        guard let jwk = header.jwk else { throw .invalid("DPoP proof has no jwk header") }
-        let key: P256.Signing.PublicKey
-        do { key = try jwk.p256() } catch { throw .invalid(error.reason) }
+        guard let jws = CompactJWS(proof) else { throw .invalid("DPoP proof is not a compact JWS") }
+        let (key, jkt) = try proofKey(proof, jws)
         guard jws.verifiesES256(with: key) else { throw .invalid("DPoP proof signature is invalid") }
         guard let claims = jws.decodePayload(Payload.self) else { throw .invalid("DPoP proof payload is not valid") }
         guard let jti = claims.jti, !jti.isEmpty, jti.count <= 256 else { throw .invalid("DPoP proof jti missing") }
@@ -58,7 +53,29 @@ public enum DPoPProofCheck {
             guard let ath = claims.ath else { throw .invalid("DPoP proof ath missing") }
             guard ath == tokenHash(accessToken) else { throw .invalid("DPoP proof ath does not match the access token") }
         }
-        return CheckedDPoPProof(jkt: jwk.thumbprint(), jti: jti, iat: iat)
+        return CheckedDPoPProof(jkt: jkt, jti: jti, iat: iat)
+    }
+
+    /// A client signs every proof with one key, so every proof it sends has the same header
+    /// segment: its checked key and thumbprint are kept by that segment (a pure function of
+    /// its bytes) and the JSON, the point validation and the hash run once per key.
+    private static let checkedHeaders = Mutex<[Substring: (key: P256.Signing.PublicKey, jkt: String)]>([:])
+
+    static func proofKey(_ proof: String, _ jws: CompactJWS) throws(DPoPProofError) -> (P256.Signing.PublicKey, String) {
+        let segment = proof.prefix { $0 != "." }
+        if let hit = checkedHeaders.withLock({ $0[segment] }) { return hit }
+        guard let header = jws.decodeHeader(Header.self) else { throw .invalid("DPoP proof is not a compact JWS") }
+        guard header.typ == "dpop+jwt" else { throw .invalid("DPoP proof typ must be dpop+jwt") }
+        guard header.alg == "ES256" else { throw .invalid("DPoP proof alg must be ES256") }
+        guard let jwk = header.jwk else { throw .invalid("DPoP proof has no jwk header") }
+        let key: P256.Signing.PublicKey
+        do { key = try jwk.p256() } catch { throw .invalid(error.reason) }
+        let checked = (key: key, jkt: jwk.thumbprint())
+        checkedHeaders.withLock {
+            if $0.count >= 4_096 { $0.removeAll() }
+            $0[Substring(String(segment))] = checked
+        }
+        return checked
     }
 
     /// A proof's `ath`: base64url SHA-256 of the access token.
