@@ -4,6 +4,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import FirehoseService
 import Hummingbird
 import IPC
 import PLCDirectory
@@ -28,6 +29,10 @@ import Testing
         let store: AuthStore
         let sessions: Sessions
         let repo: RepoServiceImplementation
+        /// A real sequencer: the repo's events reach it through RepoService's outbox relay,
+        /// the account's through AccountCreation, as in `pds up`.
+        let sequencer: Sequencer
+        let firehose: FirehoseServiceImplementation
         let plcStore: PLCStore
         let plcURL: URL
         let plcServer: Task<Void, any Error>
@@ -38,8 +43,11 @@ import Testing
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             store = try AuthStore(path: dir.appendingPathComponent("auth.sqlite").path)
             sessions = Sessions(store: store, tokens: await SessionTokens(secret: "test-secret", serviceDID: "did:web:pds.test"))
-            repo = RepoServiceImplementation(stores: ActorStorePool(dataDirectory: dir.appendingPathComponent("repos")),
-                                             validator: { _, _ in .unknown }, relay: nil)
+            sequencer = try Sequencer(path: dir.appendingPathComponent("sequencer.sqlite").path)
+            firehose = FirehoseServiceImplementation(sequencer: sequencer, publisher: nil)
+            let stores = ActorStorePool(dataDirectory: dir.appendingPathComponent("repos"))
+            repo = RepoServiceImplementation(stores: stores, validator: { _, _ in .unknown },
+                                             relay: OutboxRelay(stores: stores, firehose: firehose))
             plcStore = try PLCStore(path: dir.appendingPathComponent("plc.sqlite").path)
             let router = Router()
             PLCDirectoryRoutes.register(on: router, store: plcStore)
@@ -62,7 +70,7 @@ import Testing
         /// A creation pipeline as AuthService builds it; a fresh one is a restarted process.
         func creation(failAt: PendingAccount.Step? = nil, crash: Bool = false, seen: SeenDID? = nil) -> AccountCreation {
             var c = AccountCreation(store: store, sessions: sessions, handles: HandleRules(domains: [".pds.test"]),
-                                    plc: PLCClient(directory: plcURL), repo: repo, firehose: nil, rotationKey: rotationKey,
+                                    plc: PLCClient(directory: plcURL), repo: repo, firehose: firehose, rotationKey: rotationKey,
                                     pdsEndpoint: "https://pds.test", inviteRequired: false)
             if let failAt {
                 let store = self.store
@@ -78,6 +86,16 @@ import Testing
 
         func request(_ handle: String = "alice.pds.test") -> AuthTypes.CreateAccountRequest {
             AuthTypes.CreateAccountRequest(handle: handle, email: nil, password: "correct horse", inviteCode: nil, recoveryKey: nil)
+        }
+
+        /// The firehose's events for `did`, once at least `count` of them are sequenced.
+        func events(of did: String, atLeast count: Int) async throws -> [SequencedEvent] {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while true {
+                let mine = try await sequencer.events(after: 0).filter { $0.did == did }
+                if mine.count >= count || ContinuousClock.now > deadline { return mine }
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
 
         /// Whether the directory still has `did` as a live (not tombstoned) DID.
@@ -149,5 +167,39 @@ import Testing
         creation.inFlight.remove("alice.pds.test")
         _ = try await creation.create(f.request())
         await #expect(throws: AuthError.self) { try await creation.create(f.request()) }
+    }
+
+    /// A crash after the repo's first `#commit` and `#sync` went out: the undo tells relays the
+    /// account is gone (`#account active=false status=deleted`), so the firehose never holds
+    /// the events of an account that does not exist with nothing after them. A crash before
+    /// the repo was created leaves no event at all for that DID.
+    @Test(arguments: PendingAccount.Step.allCases)
+    func anUndoneCreationEndsOnTheFirehose(step: PendingAccount.Step) async throws {
+        let f = try await Fixture()
+        let crashed = SeenDID()
+        await #expect(throws: AuthError.self) { try await f.creation(failAt: step, crash: true, seen: crashed).create(f.request()) }
+        guard let did = crashed.did else {
+            #expect(step < .plcSubmitting, "a DID exists from the PLC step on")
+            return
+        }
+        if step >= .repoCreating {
+            let before = try await f.events(of: did, atLeast: 2)
+            #expect(before.map(\.kind) == [.commit, .sync], "the repo's first events were published")
+        }
+        await f.creation().recoverPending()
+        #expect(try await f.store.pendingAccounts().isEmpty)
+        let events = try await f.events(of: did, atLeast: step >= .repoCreating ? 3 : 0)
+        if step >= .repoCreating {
+            #expect(events.map(\.kind) == [.commit, .sync, .account])
+            let last = try #require(events.last)
+            #expect(last.body["active"] == .bool(false))
+            #expect(last.body["status"] == .string("deleted"))
+            // Run again (as after a second crash mid-undo): still one #account.
+            try await f.creation().undo(PendingAccount(handle: "alice.pds.test", did: did, step: step))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await f.events(of: did, atLeast: 0).count == 3)
+        } else {
+            #expect(events.isEmpty)
+        }
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import IPLD
+import Syntax
 import Identity
 import IPC
 import Logging
@@ -32,10 +34,25 @@ extension AccountCreation {
                 do { _ = try await repo.deleteRepo(.init(did: did)) } catch {
                     throw AuthError.internalError("cannot remove the repo of an unfinished account: \(error)")
                 }
+                try await announceUndone(did)
             }
             if pending.step >= .plcSubmitting { try await tombstone(did) }
         }
         try await store.removePendingAccount(handle: pending.handle)
+    }
+
+    /// The repo's first `#commit` and `#sync` may already be on the firehose: relays are told
+    /// the account is gone, as for a deleted one. Not best effort: if FirehoseService cannot
+    /// take it, the undo fails and is run again (the dedupe key keeps it to one event).
+    func announceUndone(_ did: String) async throws {
+        guard let firehose else { return }
+        let body = DAGCBOR.encode(["did": .string(did), "active": false, "status": .string("deleted"),
+                                   "time": .string(ATDatetime(Date()).string)])
+        do {
+            _ = try await firehose.appendEvents(.init(events: [.init(did: did, kind: "#account", dedupeKey: "create-undone", body: Data(body))]))
+        } catch {
+            throw AuthError.internalError("cannot announce the end of an unfinished account: \(error)")
+        }
     }
 
     /// Ends a DID that was submitted for an account that never came to be, so it does not
