@@ -14,6 +14,9 @@ struct PLCCommand: AsyncParsableCommand {
     @Option(name: .customLong("data"), help: "Where plc.sqlite lives (default: the PDS data directory).") var data: String?
 
     func run() async throws {
+        // Under `pds up` it is a child like the six services: it must not outlive a killed
+        // supervisor and keep its port (a new `pds up` on the same directory needs it).
+        ProcessEntry.followSupervisor()
         let config = try PDSConfig(environment: ProcessInfo.processInfo.environment)
         let listen = port ?? config.devPLCPort
         let directory = data.map(PDSConfigPath.absolute) ?? config.dataDirectory

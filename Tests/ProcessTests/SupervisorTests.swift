@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the real `pds up` with all six processes. Serialized: each test owns a whole PDS, and
@@ -121,6 +122,40 @@ import Testing
         for name in Self.services + ["gateway"] {
             #expect(log.contains("\(name) (pid \(children[name] ?? 0)) exited with status 0"), "\(name) did not exit cleanly:\n\(log)")
         }
+    }
+
+    /// A `kill -9` of the supervisor: every child follows it, the development PLC directory
+    /// too, so a new `pds up` on the same directory gets the same PLC port and the same data.
+    @Test func killingTheSupervisorTakesEveryChildAlong() async throws {
+        let plcPort = try LoopbackPort.free()
+        let first = try PDSUp(environment: ["PDS_DEV_PLC_PORT": String(plcPort)])
+        defer { first.stop() }
+        let healthy = await HTTP.eventually(within: .seconds(20)) { await HTTP.get(first.baseURL + "/xrpc/_health")?.status == 200 }
+        try #require(healthy, "never healthy:\n\(first.log())")
+        let account = try #require(await HTTP.post(first.baseURL + "/xrpc/com.atproto.server.createAccount",
+                                                   body: Data(#"{"handle":"orphan.test","password":"pw-orphan-1"}"#.utf8)))
+        try #require(account.status == 200, "\(account.body)")
+        let children = first.children()
+        #expect(children.count == 7 && children["plc"] != nil)
+        kill(first.process.processIdentifier, SIGKILL)
+        let gone = await HTTP.eventually(within: .seconds(5)) { children.values.allSatisfy { !Self.isRunning($0) } }
+        #expect(gone, "left running: \(children.filter { Self.isRunning($0.value) }.keys.sorted())")
+        // An orphan keeps the supervisor's exit pipe open (Foundation's Process would wait on
+        // it forever): end any, so the test fails instead of hanging.
+        for pid in children.values where Self.isRunning(pid) { kill(pid, SIGKILL) }
+
+        let second = try PDSUp(environment: ["PDS_DEV_PLC_PORT": String(plcPort)], dataDirectory: first.dataDirectory)
+        defer { second.stop(); second.removeData() }
+        let again = await HTTP.eventually(within: .seconds(20)) { await HTTP.get(second.baseURL + "/xrpc/_health")?.status == 200 }
+        try #require(again, "not healthy again on the same directory:\n\(second.log())")
+        let handle = try #require(await HTTP.get(second.baseURL + "/xrpc/com.atproto.identity.resolveHandle?handle=orphan.test"))
+        #expect(handle.status == 200 && handle.json?["did"] as? String == account.json?["did"] as? String)
+    }
+
+    /// Alive and not a zombie (an orphan's parent may be slow to reap it).
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(after: close)...].hasPrefix(" Z")
     }
 
     @Test func badConfigurationIsReportedClearly() throws {
