@@ -35,7 +35,7 @@ else
 fi
 DATA="$(mktemp -d /tmp/pds-bench-firehose-XXXXXX)"
 ulimit -n 65536 2>/dev/null || ulimit -n 4096
-"$BIN" up --data "$DATA" --port "$PORT" > "$DATA/up.log" 2>&1 &
+PDS_ADMIN_PASSWORD="${PDS_ADMIN_PASSWORD:-bench-admin}" "$BIN" up --data "$DATA" --port "$PORT" > "$DATA/up.log" 2>&1 &
 UP_PID=$!
 cleanup() { kill -TERM "$UP_PID" 2>/dev/null || true; wait "$UP_PID" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
@@ -48,7 +48,8 @@ for _ in $(seq 1 200); do curl -fsS "$URL/xrpc/_health" >/dev/null 2>&1 && break
 if command -v cc >/dev/null && cc -O2 -o "$DATA/firehose_discard" scripts/bench/firehose_discard.c; then
   export DISCARD_BIN="$DATA/firehose_discard"
 fi
-head() { curl -fsS "$URL/xrpc/_health" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["firehose"]["head"])'; }
+# The firehose figures are in _health's detailed report, which needs admin Basic auth.
+head() { curl -fsS -u "admin:${PDS_ADMIN_PASSWORD:-bench-admin}" "$URL/xrpc/_health" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["firehose"]["head"])'; }
 
 echo "== events sequenced per second (createRecord, 16 connections, 16 accounts, $DURATION)"
 before=$(head)

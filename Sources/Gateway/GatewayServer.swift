@@ -14,8 +14,8 @@ public enum GatewayServer {
                               auth: Authenticator? = nil) throws -> XRPCRoutes {
         var routes = XRPCRoutes()
         try DescribeServer.register(in: &routes, config: config)
-        try PingService.register(in: &routes, services: services, metrics: metrics)
         let auth = auth ?? authenticator(config: config, services: services)
+        try PingService.register(in: &routes, services: services, metrics: metrics, auth: auth)
         try ServerSessions.register(in: &routes, services: services, auth: auth)
         try ServerAppPasswords.register(in: &routes, services: services, auth: auth)
         try RepoRecords.register(in: &routes, services: services, auth: auth)
@@ -65,8 +65,13 @@ public enum GatewayServer {
         let healthLogger = Logger(label: "pds.gateway.health")
         let limiter = config.rateLimitsEnabled ? RateLimiter(auth: services.auth, bypassKey: config.rateLimitBypassKey) : nil
         router.add(middleware: XRPCDispatcher(routes: routes, special: [
-            "_health": { _, _ in try await Health.respond(services: services, metrics: metrics, version: version,
-                                                       walWarningBytes: walWarningBytes, logger: healthLogger) },
+            "_health": { request, _ in
+                // The details (process ids, uptimes, file paths) are the operator's: without
+                // admin Basic auth only the version and whether the PDS is healthy.
+                let detailed = (try? auth.admin(request.headers)) != nil
+                return try await Health.respond(services: services, metrics: metrics, version: version,
+                                                walWarningBytes: walWarningBytes, detailed: detailed, logger: healthLogger)
+            },
         ], limiter: limiter, proxy: proxy))
         StaticRoutes.register(on: router, metrics: metrics) {
             metrics.setBackupStatus(try? await services.backup.caller.call(BackupMethods.status, Empty(), timeout: .milliseconds(500)))

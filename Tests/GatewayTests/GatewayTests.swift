@@ -38,7 +38,9 @@ private func errorBody(_ response: TestResponse) throws -> ErrorBody {
     try JSONDecoder().decode(ErrorBody.self, from: Data(response.body.readableBytesView))
 }
 
-private let json: HTTPFields = [.contentType: "application/json"]
+/// Admin Basic auth for the test's `PDS_ADMIN_PASSWORD` ("admin").
+private let admin: HTTPFields = [.authorization: "Basic " + Data("admin:admin".utf8).base64EncodedString()]
+private let json: HTTPFields = [.contentType: "application/json", .authorization: admin[.authorization]!]
 
 @Suite struct GatewayTests {
     @Test func describeServerAnswersFromConfig() async throws {
@@ -98,8 +100,13 @@ private let json: HTTPFields = [.contentType: "application/json"]
             #expect(wrongType.status == .badRequest)
             #expect(try errorBody(wrongType).message.contains("Content-Type"))
 
-            let noType = try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: "{\"service\":\"repo\"}"))
+            let noType = try await client.execute(uri: uri, method: .post, headers: admin, body: ByteBuffer(string: "{\"service\":\"repo\"}"))
             #expect(noType.status == .badRequest)
+
+            let anonymous = try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"],
+                                                     body: ByteBuffer(string: "{\"service\":\"repo\"}"))
+            #expect(anonymous.status == .unauthorized)
+            #expect(try errorBody(anonymous).error == "AuthenticationRequired")
 
             let huge = ByteBuffer(string: "{\"service\":\"" + String(repeating: "x", count: 200 * 1024) + "\"}")
             let oversized = try await client.execute(uri: uri, method: .post, headers: json, body: huge)
@@ -114,7 +121,11 @@ private let json: HTTPFields = [.contentType: "application/json"]
     @Test func healthReportsEveryServiceAnd503WhenOneIsDown() async throws {
         let (up, _) = try makeApp()
         try await up.test(.router) { client in
-            let response = try await client.execute(uri: "/xrpc/_health", method: .get)
+            let open = try await client.execute(uri: "/xrpc/_health", method: .get)
+            #expect(open.status == .ok)
+            let openBody = try JSONSerialization.jsonObject(with: Data(open.body.readableBytesView)) as? [String: Any]
+            #expect(openBody?.count == 1 && openBody?["version"] as? String == PDSConfig.softwareVersion)
+            let response = try await client.execute(uri: "/xrpc/_health", method: .get, headers: admin)
             #expect(response.status == .ok)
             let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
             #expect(body?["version"] as? String == PDSConfig.softwareVersion)
@@ -122,7 +133,12 @@ private let json: HTTPFields = [.contentType: "application/json"]
         }
         let (degraded, _) = try makeApp(down: [.blob])
         try await degraded.test(.router) { client in
-            let response = try await client.execute(uri: "/xrpc/_health", method: .get)
+            let open = try await client.execute(uri: "/xrpc/_health", method: .get)
+            #expect(open.status == .serviceUnavailable)
+            let openBody = try JSONSerialization.jsonObject(with: Data(open.body.readableBytesView)) as? [String: Any]
+            #expect(openBody?["services"] == nil && openBody?["error"] as? String == "ServiceUnavailable")
+            #expect(openBody?["message"] as? String == "not answering: blob")
+            let response = try await client.execute(uri: "/xrpc/_health", method: .get, headers: admin)
             #expect(response.status == .serviceUnavailable)
             let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
             let blob = (body?["services"] as? [String: Any])?["blob"] as? [String: Any]

@@ -16,7 +16,7 @@ import Testing
         try #require(healthy, "never healthy:\n\(pds.log())")
 
         func backupWarnings() async throws -> [String] {
-            let health = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json)
+            let health = try #require(await pds.health()?.json)
             return try #require((health["backups"] as? [String: Any])?["warnings"] as? [String], "\(health)")
         }
         let before = try await backupWarnings()

@@ -88,7 +88,7 @@ import Testing
         #expect(run.output.contains("complete"))
         let drill = try PDSUp.runCommand(["backup", "drill", "--data", pds.dataDirectory.path])
         #expect(drill.status == 0 && drill.output.contains("PASSED"), "\(drill.output)")
-        let health = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json)
+        let health = try #require(await pds.health()?.json)
         let backups = health["backups"] as? [String: Any]
         #expect(backups?["backups"] as? Int == 1)
         #expect(backups?["lastDrillPassed"] as? Bool == true)

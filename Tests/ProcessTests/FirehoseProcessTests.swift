@@ -159,7 +159,7 @@ struct IPCAccount {
             if case .string(let r)? = f.body["rev"] { r } else { nil }
         }
         #expect(revs == [account.created.rev] + acked.map(\.commit.rev))
-        let health = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json?["firehose"] as? [String: Any])
+        let health = try #require(await pds.health()?.json?["firehose"] as? [String: Any])
         #expect(health["retentionHours"] as? Int == 72 && health["head"] as? Int == Int(finalHead) && health["oldestSeq"] as? Int == 1)
         for consumer in [live, replay, everything] { consumer.stop() }
     }
@@ -226,7 +226,7 @@ struct IPCAccount {
     func rebuildRepoResetsItAndAnnouncesASync(_ pds: PDSUp, _ account: IPCAccount) async throws {
         let sync = pds.baseURL + "/xrpc/com.atproto.sync."
         let before = try #require(await HTTP.get(sync + "getLatestCommit?did=\(Self.did)")?.json)
-        let state = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json?["firehose"] as? [String: Any])
+        let state = try #require(await pds.health()?.json?["firehose"] as? [String: Any])
         let cursor = try #require(state["head"] as? Int)
         let consumer = FirehoseConsumer(port: pds.port, cursor: String(cursor))
         let (status, output) = await Self.offThePool(pds) { pds in

@@ -11,6 +11,8 @@ final class PDSUp {
     let port: Int
     let logFile: URL
     let process: Process
+    /// `PDS_ADMIN_PASSWORD` when the test set one; else the generated one is in secrets.env.
+    let adminPasswordOverride: String?
     private var stopped = false
 
     /// The `pds` binary next to this test bundle (both live in the same build directory).
@@ -51,6 +53,7 @@ final class PDSUp {
 
 
     init(restartDelayMillis: Int = 1500, environment: [String: String] = [:], dataDirectory existing: URL? = nil) throws {
+        adminPasswordOverride = environment["PDS_ADMIN_PASSWORD"]
         dataDirectory = existing ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pds-up-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         port = try LoopbackPort.free()
@@ -115,6 +118,33 @@ final class PDSUp {
     func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     func removeData() { try? FileManager.default.removeItem(at: dataDirectory) }
+
+    /// The admin password this PDS runs with.
+    var adminPassword: String {
+        if let adminPasswordOverride { return adminPasswordOverride }
+        let text = (try? String(contentsOf: dataDirectory.appendingPathComponent("secrets.env"), encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("PDS_ADMIN_PASSWORD=") }
+        return line.map { String($0.dropFirst("PDS_ADMIN_PASSWORD=".count)) } ?? ""
+    }
+
+    /// `/xrpc/_health` with admin Basic auth: the full report (services, firehose, backups).
+    func health() async -> HTTPResult? {
+        var request = URLRequest(url: URL(string: baseURL + "/xrpc/_health")!)
+        request.setValue(adminAuthorization, forHTTPHeaderField: "Authorization")
+        return await HTTP.send(request)
+    }
+
+    /// A JSON POST to `path` with admin Basic auth.
+    func adminPost(_ path: String, contentType: String = "application/json", body: Data) async -> HTTPResult? {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = "POST"
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.setValue(adminAuthorization, forHTTPHeaderField: "Authorization")
+        request.httpBody = body
+        return await HTTP.send(request)
+    }
+
+    var adminAuthorization: String { "Basic " + Data("admin:\(adminPassword)".utf8).base64EncodedString() }
 
     /// Runs `pds admin …` against this PDS (its URL and data directory, where the admin
     /// password is kept) and answers its exit status and output.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import TestSupport
 import Testing
 
@@ -18,11 +21,19 @@ import Testing
         #expect(describe.json?["did"] as? String == "did:web:localhost")
         #expect(describe.json?["availableUserDomains"] as? [String] == [".test"])
 
-        let health = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health"))
+        // The public sees only the version: no process ids, uptimes or file paths.
+        let open = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health"))
+        #expect(open.status == 200)
+        #expect(open.json.map { Set($0.keys) } == ["version"], "\(String(decoding: open.body, as: UTF8.self))")
+        var wrong = URLRequest(url: URL(string: pds.baseURL + "/xrpc/_health")!)
+        wrong.setValue("Basic " + Data("admin:not-it".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        #expect(try #require(await HTTP.send(wrong)).json.map { Set($0.keys) } == ["version"])
+        // The operator sees every service.
+        let health = try #require(await pds.health())
         let services = try #require(health.json?["services"] as? [String: [String: Any]])
         #expect(Set(services.keys) == Set(Self.services))
-        #expect(services.values.allSatisfy { $0["status"] as? String == "ok" })
-        #expect(health.json?["version"] as? String != nil)
+        #expect(services.values.allSatisfy { $0["status"] as? String == "ok" && $0["pid"] != nil })
+        #expect(health.json?["version"] as? String == open.json?["version"] as? String)
 
         // Secrets were generated once, privately, in the data directory.
         let secrets = pds.dataDirectory.appendingPathComponent("secrets.env").path
@@ -53,12 +64,14 @@ import Testing
             if name != "gateway" {
                 // While it is down, a call that needs it is a quick 503, not a hang.
                 let body = Data("{\"service\":\"\(name)\"}".utf8)
-                let call = try #require(await HTTP.post(pds.baseURL + "/xrpc/io.pdswift.server.pingService", body: body))
+                let call = try #require(await pds.adminPost("/xrpc/io.pdswift.server.pingService", body: body))
                 #expect(call.status == 503, "\(name): \(String(decoding: call.body, as: UTF8.self))")
                 #expect(call.errorName == "ServiceUnavailable" || call.errorName == "UpstreamTimeout")
                 #expect(call.elapsed < .seconds(2))
                 let health = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health"))
                 #expect(health.status == 503)
+                #expect(health.errorName == "ServiceUnavailable" && health.json?["services"] == nil)
+                #expect((health.json?["message"] as? String)?.contains(name) == true)
             }
 
             let recovered = await HTTP.eventually(within: .seconds(5)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
@@ -84,11 +97,12 @@ import Testing
         defer { pds.stop(); pds.removeData() }
         let healthy = await HTTP.eventually(within: .seconds(20)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
         try #require(healthy, "never healthy:\n\(pds.log())")
-        let ping = pds.baseURL + "/xrpc/io.pdswift.server.pingService"
+        let pingPath = "/xrpc/io.pdswift.server.pingService"
+        let ping = pds.baseURL + pingPath
 
-        let malformed = try #require(await HTTP.post(ping, body: Data("{\"service\":".utf8)))
+        let malformed = try #require(await pds.adminPost(pingPath, body: Data("{\"service\":".utf8)))
         #expect(malformed.status == 400 && malformed.errorName == "InvalidRequest")
-        let wrongType = try #require(await HTTP.post(ping, contentType: "text/plain", body: Data("{\"service\":\"repo\"}".utf8)))
+        let wrongType = try #require(await pds.adminPost(pingPath, contentType: "text/plain", body: Data("{\"service\":\"repo\"}".utf8)))
         #expect(wrongType.status == 400 && wrongType.errorName == "InvalidRequest")
         let oversized = try #require(await HTTP.post(ping, body: Data(repeating: UInt8(ascii: " "), count: 400 * 1024)))
         #expect(oversized.status == 413 && oversized.errorName == "PayloadTooLarge")
@@ -98,8 +112,10 @@ import Testing
         #expect(invalid.status == 400 && invalid.errorName == "InvalidRequest")
         let wrongVerb = try #require(await HTTP.get(ping))
         #expect(wrongVerb.status == 405)
-        let ok = try #require(await HTTP.post(ping, body: Data("{\"service\":\"auth\"}".utf8)))
+        let ok = try #require(await pds.adminPost(pingPath, body: Data("{\"service\":\"auth\"}".utf8)))
         #expect(ok.status == 200 && ok.json?["service"] as? String == "auth")
+        let anonymous = try #require(await HTTP.post(ping, body: Data("{\"service\":\"auth\"}".utf8)))
+        #expect(anonymous.status == 401 && anonymous.errorName == "AuthenticationRequired")
     }
 
     @Test func sigtermStopsEverythingCleanly() async throws {

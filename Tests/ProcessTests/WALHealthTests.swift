@@ -12,7 +12,7 @@ import Testing
         defer { pds.stop(); pds.removeData() }
         let healthy = await HTTP.eventually(within: .seconds(30)) { await HTTP.get(pds.baseURL + "/xrpc/_health")?.status == 200 }
         try #require(healthy, "never healthy:\n\(pds.log())")
-        let before = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json)
+        let before = try #require(await pds.health()?.json)
         #expect((before["warnings"] as? [String])?.isEmpty == true, "\(before)")
 
         let account = try #require(await HTTP.post(pds.baseURL + "/xrpc/com.atproto.server.createAccount", body: try JSONSerialization.data(
@@ -36,7 +36,7 @@ import Testing
             try #require(result.status == 200, "\(String(decoding: result.body, as: UTF8.self))")
         }
 
-        let health = try #require(await HTTP.get(pds.baseURL + "/xrpc/_health")?.json)
+        let health = try #require(await pds.health()?.json)
         let services = try #require(health["services"] as? [String: [String: Any]])
         for name in ["repo", "auth", "firehose", "blob", "backup"] {
             #expect(services[name]?["wal"] is [String: Any], "\(name) reports no WAL figures: \(services[name] ?? [:])")

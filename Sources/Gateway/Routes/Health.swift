@@ -6,7 +6,9 @@ import Logging
 import NIOCore
 
 /// `/xrpc/_health`: the software version and the state of every service, each pinged over IPC
-/// in parallel within a short deadline. 200 when all answer, 503 when any does not.
+/// in parallel within a short deadline. 200 when all answer, 503 when any does not. Anyone
+/// gets only `{"version"}` (and on 503 a short reason), as from the reference PDS; the full
+/// report needs admin Basic auth.
 enum Health {
     struct ServiceState: Encodable {
         var status: String
@@ -75,8 +77,15 @@ enum Health {
         }
     }
 
+    /// What the public sees: no process ids, uptimes, paths or error texts.
+    struct PublicReport: Encodable {
+        var version: String
+        var error: String?
+        var message: String?
+    }
+
     static func respond(services: ServiceConnections, metrics: GatewayMetrics, version: String, walWarningBytes: Int64,
-                        logger: Logger) async throws -> Response {
+                        detailed: Bool, logger: Logger) async throws -> Response {
         let report = await check(services: services, metrics: metrics, version: version, walWarningBytes: walWarningBytes)
         for warning in report.warnings { logger.warning("\(warning)") }
         let encoder = JSONEncoder()
@@ -84,7 +93,15 @@ enum Health {
         encoder.dateEncodingStrategy = .iso8601
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: report.status == "ok" ? .ok : .serviceUnavailable, headers: headers,
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(report))))
+        let healthy = report.status == "ok"
+        let body = detailed ? try encoder.encode(report) : try encoder.encode(publicReport(report))
+        return Response(status: healthy ? .ok : .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func publicReport(_ report: Report) -> PublicReport {
+        guard report.status != "ok" else { return PublicReport(version: report.version) }
+        let down = report.services.filter { $0.value.status != "ok" }.keys.sorted()
+        return PublicReport(version: report.version, error: "ServiceUnavailable",
+                            message: "not answering: " + down.joined(separator: ", "))
     }
 }
