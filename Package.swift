@@ -135,6 +135,9 @@ let package = Package(
             "IPC", "Config",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            // `pds drill crash` subscribes to the firehose like a relay.
+            "EventStream", .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/pds"),
 
         // Tests.

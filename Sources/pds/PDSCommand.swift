@@ -8,5 +8,5 @@ struct PDSCommand: AsyncParsableCommand {
         abstract: "PDSwift, an AT Protocol Personal Data Server.",
         subcommands: [UpCommand.self, GatewayCommand.self, RepoCommand.self, FirehoseCommand.self, BlobCommand.self,
                       AuthCommand.self, BackupCommand.self, PLCCommand.self, RestoreCommand.self, AdminCommand.self,
-                      AccountCommand.self])
+                      AccountCommand.self, DrillCommand.self])
 }
