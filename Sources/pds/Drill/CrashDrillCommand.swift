@@ -57,9 +57,11 @@ struct CrashDrillCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let deadline = started + .seconds(duration)
         let interval = Duration.seconds(Double(accounts) / Double(rate))
+        let signups = DrillSignups(client: try XRPCClient(cluster.baseURL))
         let load = Task {
             await withTaskGroup(of: Void.self) { group in
                 for lane in lanes { group.addTask { await lane.run(until: deadline, interval: interval) } }
+                group.addTask { await signups.run(until: deadline) }
             }
         }
         var kills: [DrillReport.Kill] = []
@@ -75,11 +77,11 @@ struct CrashDrillCommand: AsyncParsableCommand {
         let head = await firehoseHead(cluster)
         let caughtUp = await DrillCluster.poll(.seconds(30)) { head.map { tail.lastSeq >= $0 } ?? false }
         tail.stop()
-        let findings = await DrillChecks.run(lanes: lanes, events: tail.events, caughtUp: caughtUp, cluster: cluster)
+        let findings = await DrillChecks.run(lanes: lanes, signups: signups, events: tail.events, caughtUp: caughtUp, cluster: cluster)
         let report = DrillReport(
             durationSeconds: duration, rate: rate, accounts: accounts,
             writesAttempted: lanes.reduce(0) { $0 + $1.attempts }, writesAcknowledged: lanes.reduce(0) { $0 + $1.acknowledged },
-            failedRequests: lanes.reduce(into: [:]) { all, lane in all.merge(lane.failures, uniquingKeysWith: +) },
+            failedRequests: lanes.reduce(into: signups.failures) { all, lane in all.merge(lane.failures, uniquingKeysWith: +) },
             firehoseReconnects: tail.reconnects, kills: kills, findings: findings)
         report.print(json: json)
         if !report.passed { throw ExitCode(1) }

@@ -31,10 +31,17 @@ struct DrillFindings: Codable, Sendable {
     var headsNotOnFirehose = 0
     var reposVerified = 0
     var repoVerifyFailures: [String] = []
+    /// Accounts created during the load, acknowledged.
+    var signupsAcknowledged = 0
+    /// DIDs with commits on the firehose that are no account here and were never announced
+    /// as gone (`#account active=false` as their last event), or acknowledged signups missing.
+    var orphanRepos = 0
+    var orphanExamples: [String] = []
 
     var clean: Bool {
         lost == 0 && blobsLost == 0 && seqGaps == 0 && seqOutOfOrder == 0 && firehoseCaughtUp && ackedCommitsMissing == 0
             && ackedCommitsDuplicated == 0 && chainBreaks == 0 && headsNotOnFirehose == 0 && repoVerifyFailures.isEmpty
+            && orphanRepos == 0
     }
 }
 
@@ -42,7 +49,8 @@ struct DrillFindings: Codable, Sendable {
 enum DrillChecks {
     /// Every record, blob and repo of `lanes` against what was acknowledged, and the firehose
     /// `events` against the repos.
-    static func run(lanes: [DrillLane], events: [TailEvent], caughtUp: Bool, cluster: DrillCluster) async -> DrillFindings {
+    static func run(lanes: [DrillLane], signups: DrillSignups, events: [TailEvent], caughtUp: Bool,
+                    cluster: DrillCluster) async -> DrillFindings {
         var f = DrillFindings()
         f.firehoseCaughtUp = caughtUp
         checkSequence(events, into: &f)
@@ -55,7 +63,30 @@ enum DrillChecks {
             await checkBlobs(lane, into: &f)
             await checkRepo(lane, lastCommit: mine.last { $0.kind == "#commit" }, cluster: cluster, into: &f)
         }
+        await checkSignups(signups, events: events, known: Set(lanes.map(\.did)), into: &f)
         return f
+    }
+
+    /// Every DID with commits on the firehose is a live account, or its last event says it is
+    /// gone; every acknowledged signup is a live account.
+    static func checkSignups(_ signups: DrillSignups, events: [TailEvent], known: Set<String>, into f: inout DrillFindings) async {
+        f.signupsAcknowledged = signups.acknowledged.count
+        let byDID = Dictionary(grouping: events, by: \.did)
+        let acknowledged = Set(signups.acknowledged)
+        for (did, mine) in byDID where !known.contains(did) && mine.contains(where: { $0.kind == "#commit" }) {
+            let live = (try? await signups.client.call("com.atproto.sync.getLatestCommit", query: [("did", did)], timeout: 30)) != nil
+            let ended = mine.last.map { $0.kind == "#account" && $0.active == false } ?? false
+            if live == ended || (acknowledged.contains(did) && !live) {
+                f.orphanRepos += 1
+                if f.orphanExamples.count < 5 {
+                    f.orphanExamples.append("\(did): " + (live ? "live, but its last event says it is gone" : "no account, and no #account active=false after its commits"))
+                }
+            }
+        }
+        for did in acknowledged where byDID[did] == nil {
+            f.orphanRepos += 1
+            f.orphanExamples.append("\(did): acknowledged signup with no events")
+        }
     }
 
     /// Seqs from 1, each one more than the last.

@@ -38,12 +38,13 @@ struct DrillReport: Codable, Sendable {
             "acknowledged commits: \(f.ackedCommits), missing from the firehose \(f.ackedCommitsMissing), published twice \(f.ackedCommitsDuplicated)",
             "commit chains: \(f.chainBreaks) breaks; repo heads not the last published commit: \(f.headsNotOnFirehose)",
             "repos verified: \(f.reposVerified), failures: \(f.repoVerifyFailures.count)",
+            "accounts created under load: \(f.signupsAcknowledged) acknowledged; repos of no account left unannounced: \(f.orphanRepos)",
         ]
         for kill in kills {
             lines.append("kill -9 \(kill.service): healthy again after " + (kill.secondsToHealthy.map { String(format: "%.2f s", $0) } ?? "NEVER (30 s)"))
         }
         for (answer, count) in failedRequests.sorted(by: { $0.key < $1.key }) { lines.append("failed requests: \(count) × \(answer)") }
-        for example in f.lostExamples + f.chainExamples + f.repoVerifyFailures { lines.append("  " + example) }
+        for example in f.lostExamples + f.chainExamples + f.repoVerifyFailures + f.orphanExamples { lines.append("  " + example) }
         lines.append(passed ? "PASSED: nothing acknowledged was lost" : "FAILED")
         Swift.print(lines.joined(separator: "\n"))
     }
