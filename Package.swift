@@ -173,7 +173,7 @@ let package = Package(
         ]),
         // Runs the built `pds` binary; depending on the executable makes `swift test` build it first.
         .testTarget(name: "PDSCommandTests", dependencies: ["pds"]),
-        .testTarget(name: "ProcessTests", dependencies: ["pds", "IPC", "IPLD", "Repo", "TestSupport", "BackupService",
+        .testTarget(name: "ProcessTests", dependencies: ["pds", "Gateway", "Config", "IPC", "IPLD", "Repo", "TestSupport", "BackupService",
                                                      .product(name: "Crypto", package: "swift-crypto"),
                                                      .product(name: "GRDB", package: "GRDB.swift"),
                                                      .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
