@@ -1,5 +1,6 @@
 import HTTPTypes
 import IPC
+import Logging
 
 /// An XRPC error response: an HTTP status and the `{"error": name, "message": text}` body every
 /// failed XRPC call answers with.
@@ -39,11 +40,27 @@ public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
         XRPCError(.internalServerError, "InternalServerError", message)
     }
 
+    static let logger = Logger(label: "pds.gateway.errors")
+
+    /// SQLite's SQLITE_FULL (error 13) or the kernel's ENOSPC, as a service reports them.
+    static func isOutOfSpace(_ message: String) -> Bool {
+        message.contains("database or disk is full") || message.contains("No space left on device") || message.contains("SQLITE_FULL")
+    }
+
     /// The answer for a failed IPC call: 503 when the service is down or too slow, otherwise the
     /// status its error name maps to.
     public init(_ ipc: IPCError) {
         let status = HTTPResponse.Status(code: ipc.httpStatus)
         switch ipc {
+        case .remote("InternalServerError", let message) where status.code == 500:
+            // A service's failure text names files and SQL: the operator's log gets it, the
+            // client a plain answer. A full disk is the one worth telling clients: try later.
+            Self.logger.error("service call failed: \(message)")
+            if Self.isOutOfSpace(message) {
+                self.init(.serviceUnavailable, "InsufficientStorage", "The server is out of disk space; try again later")
+            } else {
+                self.init(.internalServerError, "InternalServerError", "Internal Server Error")
+            }
         case .remote(let name, let message): self.init(status, name, message)
         case .timeout, .unavailable, .stopped: self.init(status, ipc.xrpcErrorName, ipc.description)
         case .malformed, .zmq, .cancelled: self.init(status, ipc.xrpcErrorName, "internal service call failed")
