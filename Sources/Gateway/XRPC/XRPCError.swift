@@ -58,6 +58,9 @@ public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
             Self.logger.error("service call failed: \(message)")
             if Self.isOutOfSpace(message) {
                 self.init(.serviceUnavailable, "InsufficientStorage", "The server is out of disk space; try again later")
+            } else if message.contains("database is locked") || message.contains("SQLITE_BUSY") {
+                // Another process holds the file past the busy timeout (a backup tool, sqlite3).
+                self.init(.serviceUnavailable, "ServiceUnavailable", "The server is busy; try again later")
             } else {
                 self.init(.internalServerError, "InternalServerError", "Internal Server Error")
             }
