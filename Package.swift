@@ -163,7 +163,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IPLD", "ATCrypto", "TestSupport"]),
-        .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "FirehoseService", "Lexicon", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport"]),
+        .testTarget(name: "RepoServiceTests", dependencies: ["RepoService", "FirehoseService", "Lexicon", "Repo", "IPLD", "ATCrypto", "Syntax", "TestSupport", "Config", "Storage"]),
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "IPLD", "Syntax", "TestSupport"]),
         .testTarget(name: "IPCTests", dependencies: ["IPC", "Config"]),
         .testTarget(name: "GatewayTests", dependencies: [

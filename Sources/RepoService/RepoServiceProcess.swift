@@ -208,7 +208,8 @@ public enum RepoServiceProcess {
     /// Binds the service's endpoint from `config` and serves its methods until stopped.
     public static func start(config: PDSConfig) async throws(IPCError) -> ServiceHost {
         let stores = ActorStorePool(dataDirectory: URL(fileURLWithPath: config.dataDirectory),
-                                    options: SQLiteOptions(disableWALAutoCheckpoint: config.sqliteDisableWALAutoCheckpoint))
+                                    options: SQLiteOptions(disableWALAutoCheckpoint: config.sqliteDisableWALAutoCheckpoint),
+                                    cacheMB: config.repoCacheMB)
         await stores.removeStaleReservations()
         var catalog = LexiconCatalog.builtIn
         if let dir = ProcessInfo.processInfo.environment["PDS_LEXICON_DIR"], !dir.isEmpty {

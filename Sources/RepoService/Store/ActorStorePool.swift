@@ -1,20 +1,41 @@
 import ATCrypto
 import Foundation
+import Repo
 import Storage
 
 /// The open account stores: at most `capacity` at once, least recently used closed first,
-/// so thousands of accounts do not hold thousands of open files.
+/// so thousands of accounts do not hold thousands of open files or their caches; a store
+/// unused for `idleLifetime` is closed too.
 public actor ActorStorePool {
     public let layout: ActorStoreLayout
     private let options: SQLiteOptions
-    private let capacity: Int
-    private var open: [String: (store: ActorStore, key: any SigningKey, lastUse: UInt64)] = [:]
+    /// How many stores may be open at once.
+    public nonisolated let capacity: Int
+    private var open: [String: (store: ActorStore, key: any SigningKey, lastUse: UInt64, usedAt: ContinuousClock.Instant)] = [:]
     private var tick: UInt64 = 0
+    static let idleLifetime: Duration = .seconds(300)
+
+    /// Decoded MST nodes each store keeps (its write path; see `ActorStore`).
+    public static let nodeCacheCapacity = 1_000
+    /// What one open store's caches may hold at most: its SQLite page caches (the writer's and
+    /// each reader's) and its MST nodes (about 1 KiB each, decoded).
+    public static func cacheBytesPerStore(_ options: SQLiteOptions) -> Int {
+        let store = options.perAccountStore
+        let sqliteKiB = (store.writerCacheKiB ?? 2048) + (store.maximumReaders ?? 5) * (store.readerCacheKiB ?? 2048)
+        return sqliteKiB * 1024 + nodeCacheCapacity * 1024
+    }
 
     public init(dataDirectory: URL, options: SQLiteOptions = SQLiteOptions(), capacity: Int = 256) {
         layout = ActorStoreLayout(dataDirectory: dataDirectory)
         self.options = options.perAccountStore
         self.capacity = capacity
+    }
+
+    /// A pool whose open stores' caches stay within `cacheMB` megabytes together
+    /// (`PDS_REPO_CACHE_MB`), and never fewer than 4 stores.
+    public init(dataDirectory: URL, options: SQLiteOptions = SQLiteOptions(), cacheMB: Int) {
+        self.init(dataDirectory: dataDirectory, options: options,
+                  capacity: max(4, cacheMB * 1_048_576 / Self.cacheBytesPerStore(options)))
     }
 
     /// Creates the files of a new account: its signing key and an empty store.
@@ -25,7 +46,8 @@ public actor ActorStorePool {
             throw RepoServiceError.invalidRequest("an account store for \(did) already exists")
         }
         try SigningKeyFile.write(key, to: layout.keyPath(for: did))
-        let store = try ActorStore(did: did, path: layout.databasePath(for: did).path, options: options)
+        let store = try ActorStore(did: did, path: layout.databasePath(for: did).path, options: options,
+                                   nodeCache: MSTNodeCache(capacity: Self.nodeCacheCapacity))
         remember(did, store, key)
         return store
     }
@@ -33,14 +55,16 @@ public actor ActorStorePool {
     /// The store and signing key of an existing account.
     public func store(for did: String) throws -> (store: ActorStore, key: any SigningKey) {
         tick += 1
+        if tick % 256 == 0 { closeIdle() }
         if let hit = open[did] {
             open[did]?.lastUse = tick
+            open[did]?.usedAt = .now
             return (hit.store, hit.key)
         }
         let path = layout.databasePath(for: did)
         guard FileManager.default.fileExists(atPath: path.path) else { throw RepoServiceError.repoNotFound(did) }
         let key = try SigningKeyFile.read(layout.keyPath(for: did))
-        let store = try ActorStore(did: did, path: path.path, options: options)
+        let store = try ActorStore(did: did, path: path.path, options: options, nodeCache: MSTNodeCache(capacity: Self.nodeCacheCapacity))
         remember(did, store, key)
         return (store, key)
     }
@@ -57,7 +81,14 @@ public actor ActorStorePool {
             // Dropping the last reference closes the database.
             open[oldest.key] = nil
         }
-        open[did] = (store, key, tick)
+        open[did] = (store, key, tick, .now)
+    }
+
+    /// Closes the stores no call used for `idleLifetime` (a store still in use elsewhere stays
+    /// open until that use ends: only the pool's reference goes).
+    private func closeIdle() {
+        let cutoff = ContinuousClock.now - Self.idleLifetime
+        for (did, entry) in open where entry.usedAt < cutoff { open[did] = nil }
     }
 }
 

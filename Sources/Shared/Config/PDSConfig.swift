@@ -25,6 +25,9 @@ public struct PDSConfig: Sendable {
     public var blobUploadLimit: Int
     /// `PDS_IMPORT_REPO_LIMIT`: the largest CAR `importRepo` takes (bytes, default 100 MB).
     public var importRepoLimit: Int
+    /// `PDS_REPO_CACHE_MB`: the memory RepoService's open account stores may keep in caches
+    /// (SQLite pages and decoded MST nodes), all stores together (default 256).
+    public var repoCacheMB: Int
     public var sqliteDisableWALAutoCheckpoint: Bool
     /// `PDS_SQLITE_WAL_WARNING_MB`: `_health` warns when one SQLite write-ahead log passes it.
     public var sqliteWALWarningMB: Int
@@ -167,6 +170,7 @@ public struct PDSConfig: Sendable {
         blobstoreS3 = try Self.s3Bucket(&env, "PDS_BLOBSTORE_S3_")
         blobUploadLimit = try env.int("PDS_BLOB_UPLOAD_LIMIT", in: 1...(1 << 34), expected: "a size in bytes") ?? 104_857_600
         importRepoLimit = try env.int("PDS_IMPORT_REPO_LIMIT", in: 1...(1 << 32), expected: "a size in bytes") ?? 100_000_000
+        repoCacheMB = try env.int("PDS_REPO_CACHE_MB", in: 8...1_048_576, expected: "megabytes") ?? 256
         sqliteDisableWALAutoCheckpoint = try env.bool("PDS_SQLITE_DISABLE_WAL_AUTO_CHECKPOINT") ?? false
         sqliteWALWarningMB = try env.int("PDS_SQLITE_WAL_WARNING_MB", in: 1...1_048_576, expected: "megabytes") ?? 256
 
