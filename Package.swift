@@ -97,7 +97,7 @@ let package = Package(
                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/RepoService"),
-        .target(name: "FirehoseService", dependencies: ["Storage", "Repo", "IPLD", "EventStream", "IPC", "Config",
+        .target(name: "FirehoseService", dependencies: ["Storage", "Repo", "IPLD", "EventStream", "IPC", "Config", "Identity",
                                                         .product(name: "GRDB", package: "GRDB.swift"),
                                                         .product(name: "Logging", package: "swift-log")],
                 path: "Sources/FirehoseService"),

@@ -44,24 +44,21 @@ struct DIDDocuments: Sendable {
             throw AuthError.invalidRequest("did:web with a path or port is not supported: \(did)")
         }
         let name = host.split(separator: ":").first.map(String.init) ?? host
-        let addresses = addressLookup(name)
-        guard !addresses.isEmpty else { throw AuthError("DidNotFound", "\(name) does not resolve") }
-        if !devMode && addresses.contains(where: AddressPolicy.isNonPublic) {
-            throw AuthError("DidNotFound", "\(name) resolves to a private address")
-        }
         let scheme = devMode && name == "localhost" ? "http" : "https"
         guard let url = URL(string: "\(scheme)://\(host)/.well-known/did.json") else { throw AuthError.invalidRequest("Invalid did:web \(did)") }
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "GET"
         let data: Data
         do {
-            let (body, response) = try await URLSession.shared.data(for: request)
-            guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw AuthError("DidNotFound", "\(url) did not answer 200") }
-            guard body.count <= 64 * 1024 else { throw AuthError("DidNotFound", "\(url) is too large for a DID document") }
-            data = body
-        } catch let e as AuthError { throw e } catch {
-            throw AuthError("DidNotFound", "\(url) is unreachable: \(error.localizedDescription)")
-        }
+            let answer = try await OutboundHTTP(allowPrivateAddresses: devMode, addressLookup: addressLookup)
+                .get(url, timeout: 10, maxBytes: 64 * 1024)
+            guard answer.status == 200 else { throw AuthError("DidNotFound", "\(url) did not answer 200 (\(answer.status))") }
+            data = answer.body
+        } catch let e as AuthError { throw e } catch let e as OutboundHTTPError {
+            switch e {
+            case .tooLarge: throw AuthError("DidNotFound", "\(url) is too large for a DID document")
+            case .refused: throw AuthError("DidNotFound", "\(name) resolves to a private address")
+            case .unreachable(let why): throw AuthError("DidNotFound", "\(url) is unreachable: \(why)")
+            }
+        } catch { throw AuthError("DidNotFound", "\(url) is unreachable: \(error)") }
         let document: DIDDocument
         do { document = try DIDDocument(json: Array(data)) } catch { throw AuthError("DidNotFound", "\(url): \(error)") }
         guard document.did == did else { throw AuthError("DidNotFound", "\(url) is the document of \(document.did), not \(did)") }

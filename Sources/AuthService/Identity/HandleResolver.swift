@@ -52,19 +52,11 @@ public struct HandleResolver: Sendable {
         return did
     }
 
-    /// GET with a 3-second deadline and a small body limit; only 200 answers count.
+    /// GET with a 3-second deadline and a small body limit, no redirects followed; only 200
+    /// answers count. The address check was made by the caller for the scheme it chose.
     @Sendable public static func httpsGet(_ url: URL) async -> String? {
-        var request = URLRequest(url: url, timeoutInterval: 3)
-        request.httpMethod = "GET"
-        guard let (data, response) = try? await session.data(for: request),
-              (response as? HTTPURLResponse)?.statusCode == 200, data.count < 4096 else { return nil }
-        return String(data: data, encoding: .utf8)
+        guard let answer = try? await OutboundHTTP(allowPrivateAddresses: true).get(url, timeout: 3, maxBytes: 4096),
+              answer.status == 200 else { return nil }
+        return String(data: answer.body, encoding: .utf8)
     }
-
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 3
-        configuration.timeoutIntervalForResource = 5
-        return URLSession(configuration: configuration)
-    }()
 }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Identity
 import Logging
 import Synchronization
 
@@ -66,16 +67,12 @@ public final class CrawlerNotifier: Sendable {
     /// The URL of `crawler`'s `requestCrawl` endpoint.
     public static func requestCrawlURL(_ crawler: URL) -> URL { crawler.appendingPathComponent("xrpc/com.atproto.sync.requestCrawl") }
 
-    /// POSTs the body as JSON with a short deadline.
+    /// POSTs the body as JSON with a short deadline, no redirect followed. Relays are the
+    /// operator's own list (`PDS_CRAWLERS`), so their addresses are not policed.
     static let post: Send = { url, body in
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        let (_, response) = try await URLSession.shared.data(for: request)
-        if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-            throw CrawlRequestError(status: http.statusCode)
-        }
+        let answer = try await OutboundHTTP(allowPrivateAddresses: true)
+            .send("POST", url, headers: ["Content-Type": "application/json"], body: body, timeout: 10, maxBytes: 64 * 1024)
+        if !(200..<300).contains(answer.status) { throw CrawlRequestError(status: answer.status) }
     }
 }
 
