@@ -65,7 +65,12 @@ public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
                 self.init(.internalServerError, "InternalServerError", "Internal Server Error")
             }
         case .remote(let name, let message): self.init(status, name, message)
-        case .timeout, .unavailable, .stopped: self.init(status, ipc.xrpcErrorName, ipc.description)
+        case .timeout, .unavailable, .stopped:
+            // The description names the socket (a path); the log keeps it, the client is told which kind.
+            Self.logger.warning("service call failed: \(ipc.description)")
+            let message = if case .timeout = ipc { "A service of this server did not answer in time; try again" }
+                          else { "A service of this server is not reachable; try again" }
+            self.init(status, ipc.xrpcErrorName, message)
         case .malformed, .zmq, .cancelled: self.init(status, ipc.xrpcErrorName, "internal service call failed")
         }
     }
