@@ -19,7 +19,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         compact(token)
         dpop(token)
         serviceJWT(token)
-    case 1: dpop(Fixed.sign(header: Fixed.dpopHeader, payload: rest), withToken: mode & 4 != 0)
+    case 1: dpop(Fixed.sign(header: Fixed.dpopHeader, payload: rest), withToken: mode & 4 != 0, jkt: Fixed.jwk.thumbprint())
     case 2: dpop(Fixed.sign(header: rest, payload: Fixed.dpopPayload))
     default: serviceJWT(Fixed.sign(header: Array("{\"alg\":\"ES256\",\"typ\":\"JWT\"}".utf8), payload: rest))
     }
@@ -36,12 +36,13 @@ func compact(_ token: String) {
                     && reparsed.signature == jws.signature, "JWS parts differ after re-encoding")
 }
 
-func dpop(_ proof: String, withToken: Bool = false) {
+/// Checks a proof; one signed with the fixed key must be bound to that key's thumbprint `jkt`.
+func dpop(_ proof: String, withToken: Bool = false, jkt: String? = nil) {
     let token = withToken ? Fixed.accessToken : nil
     guard let checked = try? DPoPProofCheck.verify(proof, method: Fixed.method, urls: Fixed.urls, accessToken: token,
                                                     now: Fixed.now, nonceIsValid: { _ in true }) else { return }
-    Invariant.check(checked.jkt == Fixed.jwk.thumbprint() || CompactJWS(proof) != nil, "accepted proof has no key")
-    Invariant.check(!checked.jti.isEmpty, "accepted proof has an empty jti")
+    if let jkt { Invariant.check(checked.jkt == jkt, "accepted proof is bound to \(checked.jkt), not the signing key") }
+    Invariant.check(!checked.jti.isEmpty && checked.jti.count <= 256, "accepted proof has an empty or long jti")
     _ = (checked.replayKey, checked.replayExpiresAt)
 }
 
