@@ -27,6 +27,7 @@ public enum EventFrame {
     /// Splits a frame back into header and body (consumers, tests).
     public static func decode(_ frame: [UInt8]) throws(IPLDError) -> (header: DataValue, body: DataValue) {
         // The header is a small map; find where it ends by decoding growing prefixes.
+        guard !frame.isEmpty else { throw IPLDError(.cbor, "empty frame") }
         for end in 1...min(frame.count, 64) {
             if let header = try? DAGCBOR.decode(Array(frame[0..<end])) {
                 return (header, try DAGCBOR.decode(Array(frame[end...])))

@@ -93,6 +93,11 @@ public struct MSTNode: Sendable, Hashable {
             for k in e.keys where !["k", "p", "t", "v"].contains(k) { throw .malformed("MST entry has unexpected field \(k)") }
             guard case .int(let p)? = e["p"], p >= 0, p <= previous.count else { throw .malformed("MST entry prefix length invalid") }
             guard case .bytes(let suffix)? = e["k"] else { throw .malformed("MST entry key is not bytes") }
+            // Refused before the key is built: prefix-compressed keys could otherwise grow
+            // without bound across a node's entries (quadratic memory in the node's size).
+            guard Int(p) + suffix.count <= MSTKey.maxLength else {
+                throw .malformed("MST entry key longer than \(MSTKey.maxLength) bytes")
+            }
             guard case .link(let v)? = e["v"] else { throw .malformed("MST entry value is not a link") }
             let right: CID?
             switch e["t"] {

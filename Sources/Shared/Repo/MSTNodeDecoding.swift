@@ -71,6 +71,9 @@ enum MSTNodeDecoding {
                 let suffix = UnsafeBufferPointer(rebasing: buf[c.pos..<(c.pos + Int(klen))])
                 c.pos += Int(klen)
                 guard c.key(UInt8(ascii: "p")), let p = c.head(0), p <= UInt64(previous.count) else { return nil }
+                // Keys grow by their suffix from entry to entry: unbounded, a 1 MB node of
+                // 1-byte suffixes rebuilds gigabytes of keys. The generic path says why.
+                guard Int(p) + suffix.count <= MSTKey.maxLength else { return nil }
                 guard c.key(UInt8(ascii: "t")), let t = c.optionalLink() else { return nil }
                 guard c.key(UInt8(ascii: "v")), let v = c.link() else { return nil }
                 var key = [UInt8]()

@@ -27,6 +27,8 @@ import Foundation
 /// instead, so nothing is ever mis-encoded.
 enum BinaryCodec {
     static let marker: UInt8 = 0xB1
+    /// The deepest nesting of arrays and maps a body may have (JSONDecoder's limit is 512 too).
+    static let maxDepth = 512
 
     enum Tag: UInt8 {
         case null = 0, `false` = 1, `true` = 2, int = 3, uint = 4, double = 5, string = 6, bytes = 7, array = 8, map = 9
@@ -397,8 +399,10 @@ final class BinaryReader {
         return t
     }
 
-    /// The offset just past the value at `at`.
-    func skip(_ at: Int) throws -> Int {
+    /// The offset just past the value at `at`. Nesting deeper than `BinaryCodec.maxDepth` is
+    /// refused: skipping recurses, and a hostile body of nested arrays would overflow the stack.
+    func skip(_ at: Int, depth: Int = 0) throws -> Int {
+        guard depth < BinaryCodec.maxDepth else { throw BinaryCodecError("nesting too deep") }
         switch try tag(at) {
         case .null, .false, .true: return at + 1
         case .int, .uint: return try varint(at + 1).1
@@ -408,11 +412,11 @@ final class BinaryReader {
         case .string, .bytes: return try run(at + 1).1
         case .array:
             var next = at + 5
-            for _ in 0..<(try u32(at + 1)) { next = try skip(next) }
+            for _ in 0..<(try u32(at + 1)) { next = try skip(next, depth: depth + 1) }
             return next
         case .map:
             var next = at + 5
-            for _ in 0..<(try u32(at + 1)) { next = try skip(try run(next).1) }
+            for _ in 0..<(try u32(at + 1)) { next = try skip(try run(next).1, depth: depth + 1) }
             return next
         }
     }
