@@ -103,14 +103,16 @@ extension DAGCBOR {
                 guard depth < maxDepth else { throw IPLDError(.cbor, "nesting too deep") }
                 let n = try length(info)
                 var items = [DataValue]()
-                items.reserveCapacity(n)
+                // The count is only bounded by the input's length; reserving it at every
+                // nesting level let 1 MB of nested arrays reserve gigabytes (found fuzzing).
+                items.reserveCapacity(min(n, 1024))
                 for _ in 0..<n { items.append(try readValue(depth: depth + 1)) }
                 return .array(items)
             case 5:
                 guard depth < maxDepth else { throw IPLDError(.cbor, "nesting too deep") }
                 let n = try length(info)
                 var entries = [DataMap.Entry]()
-                entries.reserveCapacity(n)
+                entries.reserveCapacity(min(n, 1024))
                 var previousKey: UnsafeBufferPointer<UInt8>? = nil
                 for _ in 0..<n {
                     let keyHead = try byte()
