@@ -15,6 +15,11 @@ import Testing
         #expect(locked.status == .serviceUnavailable && locked.error == "ServiceUnavailable")
         let other = XRPCError(IPCError.remote(name: "InternalServerError", message: "cannot open /data/repos/ab/did:plc:x.sqlite"))
         #expect(other.status == .internalServerError && other.message == "Internal Server Error")
+        let sql = XRPCError(IPCError.remote(name: "InternalServerError", message: "SQLite error 19: UNIQUE constraint failed: account.did"))
+        #expect(sql.message == "Internal Server Error")
+        // A message written for clients stays.
+        let mail = XRPCError(IPCError.remote(name: "InternalServerError", message: "Email could not be sent"))
+        #expect(mail.status == .internalServerError && mail.message == "Email could not be sent")
     }
 
     @Test func errorsMeantForClientsPassThrough() {

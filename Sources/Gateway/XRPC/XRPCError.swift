@@ -42,6 +42,17 @@ public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static let logger = Logger(label: "pds.gateway.errors")
 
+    /// Whether a failure's text carries what only the operator should see: a file path, a
+    /// socket, SQL or a platform error dump.
+    static func namesInternals(_ message: String) -> Bool {
+        if message.contains("SQLite") || message.contains("sqlite") || message.contains("ipc://") || message.contains("Error Domain=") {
+            return true
+        }
+        // An absolute path: a word starting with "/" with another "/" in it.
+        return message.split(whereSeparator: { $0 == " " || $0 == "'" || $0 == "\"" || $0 == "(" || $0 == ":" })
+            .contains { $0.hasPrefix("/") && $0.dropFirst().contains("/") }
+    }
+
     /// SQLite's SQLITE_FULL (error 13) or the kernel's ENOSPC, as a service reports them.
     static func isOutOfSpace(_ message: String) -> Bool {
         message.contains("database or disk is full") || message.contains("No space left on device") || message.contains("SQLITE_FULL")
@@ -53,7 +64,7 @@ public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
         let status = HTTPResponse.Status(code: ipc.httpStatus)
         switch ipc {
         case .remote("InternalServerError", let message) where status.code == 500:
-            // A service's failure text names files and SQL: the operator's log gets it, the
+            // A failure's text may name files, sockets and SQL: the operator's log gets it, the
             // client a plain answer. A full disk is the one worth telling clients: try later.
             Self.logger.error("service call failed: \(message)")
             if Self.isOutOfSpace(message) {
@@ -61,8 +72,11 @@ public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
             } else if message.contains("database is locked") || message.contains("SQLITE_BUSY") {
                 // Another process holds the file past the busy timeout (a backup tool, sqlite3).
                 self.init(.serviceUnavailable, "ServiceUnavailable", "The server is busy; try again later")
-            } else {
+            } else if Self.namesInternals(message) {
                 self.init(.internalServerError, "InternalServerError", "Internal Server Error")
+            } else {
+                // A message the service wrote for clients ("Email could not be sent").
+                self.init(.internalServerError, "InternalServerError", message)
             }
         case .remote(let name, let message): self.init(status, name, message)
         case .timeout, .unavailable, .stopped:
