@@ -186,8 +186,7 @@ enum DrillChecks {
             let car = try await lane.client.bytes("com.atproto.sync.getRepo", query: [("did", lane.did)], timeout: 60)
             let store = MemoryBlockStore()
             let root = try RepoVerifier.load(MemoryByteSource([UInt8](car)), into: store)
-            let plc = try XRPCClient(cluster.plcURL)
-            let (data, _) = try await URLSession.shared.data(from: plc.baseURL.appendingPathComponent("\(lane.did)/data"))
+            let (data, _) = try await URLSession.shared.data(from: URL(string: "\(cluster.plcURL)/\(lane.did)/data")!)
             let state = (try JSONSerialization.jsonObject(with: data)) as? [String: Any]
             guard let didKey = (state?["verificationMethods"] as? [String: Any])?["atproto"] as? String else {
                 throw DrillFailure("no atproto key in the DID's PLC data")
